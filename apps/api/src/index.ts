@@ -1,0 +1,1 @@
+export { describeDatabase } from './banner.ts';

@@ -1,0 +1,1 @@
+export { normalizeApiUrl } from './api-url.ts';

@@ -1,0 +1,55 @@
+// DATABASE_URL in the forms the Flask-SQLAlchemy tutorial accepts, parsed into one typed target.
+import path from 'node:path';
+
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; file: string } // file is ':memory:' or an absolute path
+  | { dialect: 'postgresql'; url: string; database: string };
+
+export const ACCEPTED_FORMS =
+  'sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:, a plain file path (./data/app.db), ' +
+  'or postgresql://user:pass@host:port/db (postgres:// too)';
+
+export class DatabaseUrlError extends Error {
+  override name = 'DatabaseUrlError';
+}
+
+const reject = (url: string, why: string): never => {
+  throw new DatabaseUrlError(`DATABASE_URL "${redact(url)}" ${why}; use ${ACCEPTED_FORMS}`);
+};
+
+/** Hides the password of a URL so it can appear in logs and error messages. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** Parses DATABASE_URL; relative SQLite paths resolve against `cwd`. */
+export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarget {
+  const url = raw.trim();
+  if (url === '') return reject(raw, 'is empty');
+
+  if (/^sqlite:/i.test(url)) {
+    // sqlite:///relative.db → "relative.db"; sqlite:////abs.db → "/abs.db" (SQLAlchemy's convention)
+    const match = /^sqlite:\/\/\/(.+)$/i.exec(url);
+    if (!match?.[1]) return reject(raw, 'is not a valid SQLite URL');
+    const file = match[1];
+    if (file === ':memory:') return { dialect: 'sqlite', file };
+    return { dialect: 'sqlite', file: path.resolve(cwd, file) };
+  }
+
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return reject(raw, 'is not a valid URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!parsed.hostname) return reject(raw, 'has no host');
+    if (!database || database.includes('/')) return reject(raw, 'names no database');
+    return { dialect: 'postgresql', url: url.replace(/^postgres:/i, 'postgresql:'), database };
+  }
+
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return reject(raw, 'uses an unsupported scheme');
+  if (url === ':memory:') return { dialect: 'sqlite', file: url };
+  return { dialect: 'sqlite', file: path.resolve(cwd, url) };
+}
