@@ -53,3 +53,8 @@ export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarg
   if (url === ':memory:') return { dialect: 'sqlite', file: url };
   return { dialect: 'sqlite', file: path.resolve(cwd, url) };
 }
+
+/** One human line naming a database target, password redacted. */
+export function describeTarget(target: DatabaseTarget): string {
+  return target.dialect === 'sqlite' ? `SQLite ${target.file}` : `PostgreSQL ${redact(target.url)}`;
+}

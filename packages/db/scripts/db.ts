@@ -1,0 +1,116 @@
+// `pnpm db:*` scripts: migrations, drift check, reset and export, acting on DATABASE_URL (see --help).
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeTarget } from '../src/database-url.ts';
+import { loadDatabaseSettings } from '../src/env.ts';
+import { checkDrift, migrationStatus, resetDatabase } from '../src/migrations.ts';
+import { openOrm } from '../src/orm.ts';
+import { exportProductsNdjson } from '../src/services/export.ts';
+
+const HELP = `usage: pnpm db:<command>   (or: node packages/db/scripts/db.ts <command> [options])
+
+Acts on DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; production: required).
+Accepted forms: sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:, a file path,
+postgresql://user:pass@host:port/db. Relative paths are relative to the repository root.
+
+commands:
+  migrate                 apply all pending migrations
+  migrate:down [--to N]   revert the last migration, or down to migration N (--to 0: all)
+  migrate:create [name]   generate a migration from the entity/schema diff (--blank: empty,
+                          --initial: the initial one); written to packages/db/migrations/<dialect>/
+  migrate:status          the current migration and the pending ones
+  migrate:history         executed migrations with their times
+  reset                   drop everything and migrate from zero (refused with NODE_ENV=production)
+  check                   exit 1 when the entities and the migrations have drifted apart
+  export [--out FILE]     stream all products as NDJSON (default: stdout)`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    to: { type: 'string' },
+    blank: { type: 'boolean', default: false },
+    initial: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+const [command, name] = positionals;
+if (values.help || !command) {
+  console.log(HELP);
+  process.exit(values.help ? 0 : 1);
+}
+
+const settings = loadDatabaseSettings();
+const log = (line: string) => console.error(line);
+const orm = await openOrm(settings.target, { pool: settings.pool });
+let exitCode = 0;
+try {
+  log(`database: ${describeTarget(settings.target)}`);
+  switch (command) {
+    case 'migrate': {
+      const applied = await orm.migrator.up();
+      log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'already up to date');
+      break;
+    }
+    case 'migrate:down': {
+      const to = values.to === undefined ? undefined : values.to === '0' ? 0 : values.to;
+      const reverted = await orm.migrator.down(to === undefined ? undefined : { to });
+      log(reverted.length ? `reverted: ${reverted.map((m) => m.name).join(', ')}` : 'nothing to revert');
+      break;
+    }
+    case 'migrate:create': {
+      const result = await orm.migrator.create(undefined, values.blank, values.initial, name);
+      log(result.fileName ? `created ${result.fileName}` : 'no schema changes: nothing to create');
+      break;
+    }
+    case 'migrate:status': {
+      const { executed, pending } = await migrationStatus(orm);
+      log(`current: ${executed.at(-1)?.name ?? '(none)'}`);
+      log(pending.length ? `pending: ${pending.join(', ')}` : 'pending: (none)');
+      break;
+    }
+    case 'migrate:history': {
+      const { executed } = await migrationStatus(orm);
+      for (const m of executed) console.log(`${m.executedAt.toISOString()}  ${m.name}`);
+      if (executed.length === 0) log('no migration has been executed');
+      break;
+    }
+    case 'reset': {
+      if (settings.nodeEnv === 'production') throw new Error('db:reset refuses to run with NODE_ENV=production');
+      await resetDatabase(orm);
+      log('dropped all tables and migrated from zero');
+      break;
+    }
+    case 'check': {
+      const drift = await checkDrift(orm);
+      if (drift.pending.length) log(`pending migrations: ${drift.pending.join(', ')}`);
+      if (drift.statements.length) log(`entities differ from the migrated schema:\n  ${drift.statements.join('\n  ')}`);
+      exitCode = drift.pending.length || drift.statements.length ? 1 : 0;
+      log(exitCode ? 'drift: run pnpm db:migrate, or pnpm db:migrate:create for entity changes' : 'no drift');
+      break;
+    }
+    case 'export': {
+      const out = values.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : undefined;
+      if (out) await mkdir(path.dirname(out), { recursive: true });
+      const stream = out ? createWriteStream(out) : process.stdout;
+      const count = await exportProductsNdjson(orm.em.fork(), stream, (n) => log(`exported ${n} products…`));
+      if (out)
+        await new Promise<void>((resolve, reject) =>
+          stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+        );
+      log(`exported ${count} products${out ? ` to ${out}` : ''}`);
+      break;
+    }
+    default:
+      log(`unknown command "${command}"\n\n${HELP}`);
+      exitCode = 1;
+  }
+} catch (error) {
+  log(`error: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+} finally {
+  await orm.close();
+}
+process.exit(exitCode);

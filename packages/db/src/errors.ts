@@ -1,0 +1,124 @@
+// Domain errors, and the one place where driver exceptions are translated into them (same on every dialect).
+import {
+  CheckConstraintViolationException,
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException,
+  NotFoundError as OrmNotFoundError,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+
+export type DomainErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'INVALID';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'NOT_FOUND';
+  readonly entity: string;
+  readonly key: string | number;
+  constructor(entity: string, key: string | number) {
+    super(`${entity} ${JSON.stringify(key)} not found`);
+    this.entity = entity;
+    this.key = key;
+  }
+}
+
+export interface ConflictDetail {
+  field: string;
+  value?: unknown;
+  /** Position in a bulk input, when the conflict belongs to one item of it. */
+  index?: number;
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'CONFLICT';
+  readonly field: string;
+  readonly conflicts: ConflictDetail[];
+  constructor(message: string, field: string, conflicts: ConflictDetail[] = [{ field }]) {
+    super(message);
+    this.field = field;
+    this.conflicts = conflicts;
+  }
+}
+
+export class InsufficientFundsError extends DomainError {
+  readonly kind = 'INSUFFICIENT_FUNDS';
+  readonly accountId: number;
+  readonly amount: string;
+  constructor(accountId: number, amount: string) {
+    super(`account ${accountId} has insufficient funds for ${amount}`);
+    this.accountId = accountId;
+    this.amount = amount;
+  }
+}
+
+export class InvalidError extends DomainError {
+  readonly kind = 'INVALID';
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/Id$/, '');
+
+interface DriverDetails {
+  message: string;
+  detail?: string;
+  constraint?: string;
+  column?: string;
+  table?: string;
+}
+
+/** The column a constraint error is about: PostgreSQL's detail/column, or SQLite's "failed: table.column". */
+function violatedColumn(error: DriverDetails): string | undefined {
+  const pgKey = /Key \(([^)]+)\)=/.exec(error.detail ?? '')?.[1];
+  if (pgKey) return pgKey.split(',')[0]?.trim();
+  if (error.column) return error.column;
+  const sqlite = /constraint failed: \w+\.(\w+)/.exec(error.message)?.[1];
+  if (sqlite) return sqlite;
+  return undefined;
+}
+
+function violatedCheck(error: DriverDetails): string {
+  return error.constraint ?? /CHECK constraint failed: (\w+)/.exec(error.message)?.[1] ?? 'check';
+}
+
+/** Translates a driver exception into a DomainError; anything else is returned unchanged. */
+export function toDomainError(error: unknown): unknown {
+  if (error instanceof DomainError || !(error instanceof Error)) return error;
+  if (error instanceof OrmNotFoundError) return new NotFoundError('entity', error.message);
+  if (!(error instanceof DriverException)) return error;
+  const details = error as unknown as DriverDetails;
+  if (error instanceof UniqueConstraintViolationException) {
+    const field = camel(violatedColumn(details) ?? 'unknown');
+    return new ConflictError(`${field} is already taken`, field);
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    const field = camel(violatedColumn(details) ?? 'reference');
+    return new ConflictError(`a related row blocks this change or is missing (${field})`, field);
+  }
+  if (error instanceof NotNullConstraintViolationException) {
+    const field = camel(violatedColumn(details) ?? 'unknown');
+    return new InvalidError(`${field} is required`, field);
+  }
+  if (error instanceof CheckConstraintViolationException) {
+    const check = violatedCheck(details);
+    return new InvalidError(`the change violates ${check}`, check);
+  }
+  // PostgreSQL numeric overflow (22003): a value beyond NUMERIC(p,s).
+  if ((error as DriverException).code === '22003') return new InvalidError('a numeric value is out of range');
+  return error;
+}
+
+/** Runs fn and rethrows driver exceptions as domain errors. */
+export async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toDomainError(error);
+  }
+}

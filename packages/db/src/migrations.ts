@@ -1,0 +1,35 @@
+// Migration status, drift detection and reset, shared by the db:* scripts, the API's start-up check and tests.
+import type { Orm } from './orm.ts';
+
+export interface MigrationStatus {
+  executed: { name: string; executedAt: Date }[];
+  pending: string[];
+}
+
+export async function migrationStatus(orm: Orm): Promise<MigrationStatus> {
+  const [executed, pending] = await Promise.all([orm.migrator.getExecuted(), orm.migrator.getPending()]);
+  return {
+    executed: executed.map((row) => ({ name: row.name, executedAt: new Date(row.executed_at) })),
+    pending: pending.map((m) => m.name),
+  };
+}
+
+/**
+ * Drift = pending migrations, or SQL that would still be needed to bring the migrated schema in line with
+ * the entities (a changed entity without a migration). Both empty means entities and migrations agree.
+ */
+export async function checkDrift(orm: Orm): Promise<{ pending: string[]; statements: string[] }> {
+  const { pending } = await migrationStatus(orm);
+  const sql = await orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
+  const statements = sql
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^(pragma|set |begin|commit)/i.test(line));
+  return { pending, statements };
+}
+
+/** Drops every table (including the migrations table) and applies all migrations from zero. */
+export async function resetDatabase(orm: Orm): Promise<void> {
+  await orm.schema.drop({ dropMigrationsTable: true });
+  await orm.migrator.up();
+}

@@ -1,0 +1,63 @@
+// Large data: every product, in bounded memory (keyset batches by id; the identity map is cleared per batch).
+import type { Writable } from 'node:stream';
+import { Product } from '../entities/index.ts';
+import { formatMoney } from '../money.ts';
+import type { EntityManager } from '../orm.ts';
+
+export interface ExportedProduct {
+  id: number;
+  name: string;
+  description: string | null;
+  price: string;
+  inStock: boolean;
+  categoryId: number;
+  categoryName: string;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Yields every product in id order, `batchSize` rows per query; memory stays flat whatever the row count. */
+export async function* iterateProducts(em: EntityManager, batchSize = 1000): AsyncGenerator<ExportedProduct> {
+  let lastId = 0;
+  for (;;) {
+    const batch = await em.find(
+      Product,
+      { id: { $gt: lastId } },
+      { populate: ['category'], orderBy: { id: 'asc' }, limit: batchSize },
+    );
+    for (const product of batch) {
+      yield {
+        id: product.id,
+        name: product.name,
+        description: product.description ?? null,
+        price: formatMoney(product.price),
+        inStock: product.inStock,
+        categoryId: product.category.id,
+        categoryName: product.category.name,
+        metadata: product.metadata ?? null,
+        createdAt: product.createdAt.toISOString(),
+        updatedAt: product.updatedAt.toISOString(),
+      };
+    }
+    em.clear();
+    const last = batch.at(-1);
+    if (!last || batch.length < batchSize) return;
+    lastId = last.id;
+  }
+}
+
+/** Writes one JSON object per line, honouring backpressure; returns the number of rows. */
+export async function exportProductsNdjson(
+  em: EntityManager,
+  out: Writable,
+  onProgress?: (count: number) => void,
+): Promise<number> {
+  let count = 0;
+  for await (const product of iterateProducts(em)) {
+    if (!out.write(`${JSON.stringify(product)}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    count += 1;
+    if (count % 50_000 === 0) onProgress?.(count);
+  }
+  return count;
+}

@@ -1,0 +1,13 @@
+// Case-insensitive "contains" that treats % and _ literally and behaves the same on SQLite and PostgreSQL.
+import { raw } from '@mikro-orm/core';
+
+/** Escapes LIKE wildcards; pair with ESCAPE '\'. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * A where-condition fragment: lower(column) LIKE lower(%text%) ESCAPE '\'. lower() on both sides (instead
+ * of ILIKE or SQLite's ASCII-only case folding) gives one behaviour on both dialects.
+ */
+export function containsIgnoringCase(column: string, text: string) {
+  return raw(`lower(${column}) like lower(?) escape '\\'`, [`%${escapeLike(text)}%`]);
+}

@@ -1,0 +1,224 @@
+// Users: CRUD, bulk operations and search. Every mutation is one em.transactional unit of work.
+import { type FilterQuery, wrap } from '@mikro-orm/core';
+import { Account, type IUser, User } from '../entities/index.ts';
+import { type ConflictDetail, ConflictError, NotFoundError, translateErrors } from '../errors.ts';
+import type { EntityManager } from '../orm.ts';
+import { hashPassword } from '../passwords.ts';
+import { type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
+import { containsIgnoringCase } from './text-search.ts';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password?: string;
+  isActive?: boolean;
+}
+
+export interface UserView {
+  id: number;
+  username: string;
+  email: string;
+  isActive: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  roles: string[];
+  profile: { firstName: string | null; lastName: string | null; bio: string | null } | null;
+}
+
+const USER_POPULATE = ['profile', 'roles'] as const;
+
+/** The only shape a user leaves this package in: no password hash, relations flattened. */
+export function toUserView(user: IUser): UserView {
+  const profile = user.profile && wrap(user.profile).isInitialized() ? user.profile : null;
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    isActive: user.isActive,
+    lastLoginAt: user.lastLoginAt ?? null,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    roles: user.roles.isInitialized()
+      ? user.roles
+          .getItems()
+          .map((role) => role.name)
+          .sort()
+      : [],
+    profile: profile
+      ? { firstName: profile.firstName ?? null, lastName: profile.lastName ?? null, bio: profile.bio ?? null }
+      : null,
+  };
+}
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+async function buildUser(em: EntityManager, input: NewUser) {
+  return em.create(User, {
+    username: input.username.trim(),
+    email: normalizeEmail(input.email),
+    passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+    isActive: input.isActive ?? true,
+  });
+}
+
+export async function createUser(em: EntityManager, input: NewUser): Promise<UserView> {
+  return translateErrors(() =>
+    em.transactional(async (tx) => {
+      const user = await buildUser(tx, input);
+      await tx.flush();
+      return toUserView(user);
+    }),
+  );
+}
+
+/** All or nothing: any username/email taken (in the batch itself or in the database) rejects the whole batch. */
+export async function createUsers(em: EntityManager, inputs: NewUser[]): Promise<UserView[]> {
+  const conflicts: ConflictDetail[] = [];
+  const seen = { username: new Map<string, number>(), email: new Map<string, number>() };
+  inputs.forEach((input, index) => {
+    for (const [field, value] of [
+      ['username', input.username.trim()],
+      ['email', normalizeEmail(input.email)],
+    ] as const) {
+      if (seen[field].has(value)) conflicts.push({ field, value, index });
+      else seen[field].set(value, index);
+    }
+  });
+  const existing = await em.find(
+    User,
+    { $or: [{ username: { $in: [...seen.username.keys()] } }, { email: { $in: [...seen.email.keys()] } }] },
+    { fields: ['username', 'email'] },
+  );
+  for (const user of existing) {
+    if (seen.username.has(user.username))
+      conflicts.push({ field: 'username', value: user.username, index: seen.username.get(user.username) });
+    if (seen.email.has(user.email))
+      conflicts.push({ field: 'email', value: user.email, index: seen.email.get(user.email) });
+  }
+  if (conflicts.length > 0) {
+    throw new ConflictError(
+      `${conflicts.length} conflicting value(s); nothing was created`,
+      conflicts[0]?.field ?? 'username',
+      conflicts,
+    );
+  }
+  return translateErrors(() =>
+    em.transactional(async (tx) => {
+      const users = await Promise.all(inputs.map((input) => buildUser(tx, input)));
+      await tx.flush();
+      return users.map(toUserView);
+    }),
+  );
+}
+
+export async function getUser(em: EntityManager, id: number): Promise<UserView> {
+  const user = await em.findOne(User, { id }, { populate: USER_POPULATE });
+  if (!user) throw new NotFoundError('user', id);
+  return toUserView(user);
+}
+
+export async function getUserByUsername(em: EntityManager, username: string): Promise<UserView> {
+  const user = await em.findOne(User, { username }, { populate: USER_POPULATE });
+  if (!user) throw new NotFoundError('user', username);
+  return toUserView(user);
+}
+
+async function pageOfUsers(
+  em: EntityManager,
+  where: FilterQuery<IUser>,
+  request: PageRequest,
+): Promise<Page<UserView>> {
+  const window = pageWindow(request);
+  const [users, total] = await em.findAndCount(User, where, {
+    populate: USER_POPULATE,
+    orderBy: { id: 'asc' },
+    limit: window.limit,
+    offset: window.offset,
+  });
+  return toPage(users.map(toUserView), total, window);
+}
+
+export const listUsers = (em: EntityManager, request: PageRequest & { isActive?: boolean } = {}) =>
+  pageOfUsers(em, request.isActive === undefined ? {} : { isActive: request.isActive }, request);
+
+export interface UserSearch extends PageRequest {
+  /** Case-insensitive "contains"; % and _ match literally. */
+  username?: string;
+  /** Exact match (case-insensitive: emails are stored lower-case). */
+  email?: string;
+  isActive?: boolean;
+  createdAfter?: Date;
+  /** 'all' ANDs the given criteria (the tutorial's filter chain); 'any' ORs them (its or_ example). */
+  match?: 'all' | 'any';
+}
+
+export function searchUsers(em: EntityManager, search: UserSearch): Promise<Page<UserView>> {
+  const criteria: FilterQuery<IUser>[] = [];
+  if (search.username) criteria.push({ [containsIgnoringCase('username', search.username)]: [] } as FilterQuery<IUser>);
+  if (search.email) criteria.push({ email: normalizeEmail(search.email) });
+  if (search.isActive !== undefined) criteria.push({ isActive: search.isActive });
+  if (search.createdAfter) criteria.push({ createdAt: { $gt: search.createdAfter } });
+  const where: FilterQuery<IUser> =
+    criteria.length === 0 ? {} : search.match === 'any' ? { $or: criteria } : { $and: criteria };
+  return pageOfUsers(em, where, search);
+}
+
+export interface UserPatch {
+  username?: string;
+  email?: string;
+  isActive?: boolean;
+  password?: string;
+}
+
+export async function updateUser(em: EntityManager, id: number, patch: UserPatch): Promise<UserView> {
+  const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+  return translateErrors(() =>
+    em.transactional(async (tx) => {
+      const user = await tx.findOne(User, { id }, { populate: USER_POPULATE });
+      if (!user) throw new NotFoundError('user', id);
+      // Whitelisted fields only: nothing from the caller reaches assign() unfiltered.
+      if (patch.username !== undefined) user.username = patch.username.trim();
+      if (patch.email !== undefined) user.email = normalizeEmail(patch.email);
+      if (patch.isActive !== undefined) user.isActive = patch.isActive;
+      if (passwordHash !== undefined) user.passwordHash = passwordHash;
+      await tx.flush();
+      return toUserView(user);
+    }),
+  );
+}
+
+/** The tutorial's bulk update: one UPDATE ... WHERE id IN (...); returns how many rows changed. */
+export function setUsersActive(em: EntityManager, ids: number[], isActive: boolean): Promise<number> {
+  return em.transactional((tx) => tx.nativeUpdate(User, { id: { $in: ids } }, { isActive, updatedAt: new Date() }));
+}
+
+export async function deleteUser(em: EntityManager, id: number): Promise<void> {
+  await translateErrors(() =>
+    em.transactional(async (tx) => {
+      const user = await tx.findOne(User, { id });
+      if (!user) throw new NotFoundError('user', id);
+      const funded = await tx.count(Account, { owner: id, balance: { $gt: '0' } });
+      if (funded > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
+      // Profile, role links and (empty) accounts go with the user through ON DELETE CASCADE.
+      await tx.nativeDelete(User, { id });
+    }),
+  );
+}
+
+/** The tutorial's bulk delete, minus users who still hold money (they are kept and counted). */
+export async function deleteInactiveUsers(em: EntityManager): Promise<{ deleted: number; keptWithBalance: number }> {
+  return translateErrors(() =>
+    em.transactional(async (tx) => {
+      const funded: FilterQuery<IUser> = { accounts: { balance: { $gt: '0' } } };
+      const keptWithBalance = await tx.count(User, { $and: [{ isActive: false }, funded] });
+      const deleted = await tx.nativeDelete(User, { $and: [{ isActive: false }, { $not: funded }] });
+      return { deleted, keptWithBalance };
+    }),
+  );
+}
+
+export async function countUsers(em: EntityManager): Promise<{ total: number; active: number }> {
+  const [total, active] = await Promise.all([em.count(User), em.count(User, { isActive: true })]);
+  return { total, active };
+}
