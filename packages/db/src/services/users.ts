@@ -210,9 +210,10 @@ export async function deleteUser(em: EntityManager, id: number): Promise<void> {
 export async function deleteInactiveUsers(em: EntityManager): Promise<{ deleted: number; keptWithBalance: number }> {
   return translateErrors(() =>
     em.transactional(async (tx) => {
-      const funded: FilterQuery<IUser> = { accounts: { balance: { $gt: '0' } } };
-      const keptWithBalance = await tx.count(User, { $and: [{ isActive: false }, funded] });
-      const deleted = await tx.nativeDelete(User, { $and: [{ isActive: false }, { $not: funded }] });
+      const kept = await tx.find(Account, { balance: { $gt: '0' }, owner: { isActive: false } }, { fields: ['owner'] });
+      const keptIds = [...new Set(kept.map((account) => account.owner.id))];
+      const deleted = await tx.nativeDelete(User, { isActive: false, id: { $nin: keptIds } });
+      const keptWithBalance = keptIds.length;
       return { deleted, keptWithBalance };
     }),
   );

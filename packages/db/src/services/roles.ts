@@ -1,0 +1,64 @@
+// Roles (M:N with users through user_roles): create, list, assign, revoke, members.
+import { Role, User } from '../entities/index.ts';
+import { NotFoundError, translateErrors } from '../errors.ts';
+import type { EntityManager } from '../orm.ts';
+import type { Page, PageRequest } from './pagination.ts';
+import { pageWindow, toPage } from './pagination.ts';
+import { toUserView, type UserView } from './users.ts';
+
+export interface RoleView {
+  id: number;
+  name: string;
+}
+
+export function createRole(em: EntityManager, name: string): Promise<RoleView> {
+  return translateErrors(() =>
+    em.transactional(async (tx) => {
+      const role = tx.create(Role, { name: name.trim() });
+      await tx.flush();
+      return { id: role.id, name: role.name };
+    }),
+  );
+}
+
+export async function listRoles(em: EntityManager): Promise<RoleView[]> {
+  const roles = await em.find(Role, {}, { orderBy: { name: 'asc' }, fields: ['id', 'name'] });
+  return roles.map((role) => ({ id: role.id, name: role.name }));
+}
+
+async function changeMembership(em: EntityManager, userId: number, roleName: string, add: boolean): Promise<UserView> {
+  return translateErrors(() =>
+    em.transactional(async (tx) => {
+      const user = await tx.findOne(User, { id: userId }, { populate: ['roles', 'profile'] });
+      if (!user) throw new NotFoundError('user', userId);
+      const role = await tx.findOne(Role, { name: roleName });
+      if (!role) throw new NotFoundError('role', roleName);
+      // Idempotent both ways: assigning a held role or revoking a missing one changes nothing.
+      if (add) user.roles.add(role);
+      else user.roles.remove(role);
+      await tx.flush();
+      return toUserView(user);
+    }),
+  );
+}
+
+export const assignRole = (em: EntityManager, userId: number, roleName: string) =>
+  changeMembership(em, userId, roleName, true);
+export const revokeRole = (em: EntityManager, userId: number, roleName: string) =>
+  changeMembership(em, userId, roleName, false);
+
+export async function usersWithRole(
+  em: EntityManager,
+  roleName: string,
+  request: PageRequest = {},
+): Promise<Page<UserView>> {
+  const role = await em.findOne(Role, { name: roleName });
+  if (!role) throw new NotFoundError('role', roleName);
+  const window = pageWindow(request);
+  const [users, total] = await em.findAndCount(
+    User,
+    { roles: role },
+    { populate: ['roles', 'profile'], orderBy: { id: 'asc' }, limit: window.limit, offset: window.offset },
+  );
+  return toPage(users.map(toUserView), total, window);
+}

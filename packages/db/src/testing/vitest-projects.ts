@@ -1,0 +1,17 @@
+// The same test files run once per dialect: one vitest project for SQLite, one for PostgreSQL.
+import { fileURLToPath } from 'node:url';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+
+const postgresSetup = fileURLToPath(new URL('./postgres-setup.ts', import.meta.url));
+
+export function dialectProjects(include: string[], unitInclude: string[] = []): TestProjectInlineConfiguration[] {
+  const projects: TestProjectInlineConfiguration[] = [
+    { extends: true, test: { name: 'sqlite', include, env: { TEST_DIALECT: 'sqlite' } } },
+    {
+      extends: true,
+      test: { name: 'postgresql', include, env: { TEST_DIALECT: 'postgresql' }, globalSetup: [postgresSetup] },
+    },
+  ];
+  if (unitInclude.length) projects.unshift({ extends: true, test: { name: 'unit', include: unitInclude } });
+  return projects;
+}
