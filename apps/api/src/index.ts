@@ -1,1 +1,2 @@
-export { describeDatabase } from './banner.ts';
+export { type AppRouter, appRouter, createCaller } from './router.ts';
+export type { Context } from './trpc.ts';

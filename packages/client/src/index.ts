@@ -1,1 +1,2 @@
 export { normalizeApiUrl } from './api-url.ts';
+export * from './client.ts';

@@ -39,6 +39,7 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
     migrations: {
       path: migrationsPath(target.dialect),
       glob: '!(*.d).{js,ts}',
+      silent: true,
       transactional: true,
       allOrNothing: true,
       snapshot: true,

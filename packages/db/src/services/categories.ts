@@ -74,11 +74,10 @@ export interface CategoryStat {
 export async function categoryStats(em: EntityManager, { minProducts = 0 } = {}): Promise<CategoryStat[]> {
   const rows = await em
     .createQueryBuilder(Category, 'c')
-    .select(['c.id', 'c.name'])
-    .addSelect(raw('count(p.id) as product_count'))
+    .select(['c.id', 'c.name', raw('count(p.id) as product_count')])
     .leftJoin('c.products', 'p')
     .groupBy(['c.id', 'c.name'])
-    .having(raw('count(p.id) >= ?', [minProducts]))
+    .having('count(p.id) >= ?', [minProducts])
     .orderBy({ name: 'asc' })
     .execute<{ id: number; name: string; product_count: number | string }[]>('all', false);
   return rows.map((row) => ({ categoryId: row.id, name: row.name, productCount: Number(row.product_count) }));

@@ -2,12 +2,7 @@
 // unreachable server fails the run; elsewhere the PostgreSQL tests are skipped with a loud warning.
 import type { TestProject } from 'vitest/node';
 import { postgresAdminUrl, postgresReachable } from './database.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresUnavailable: string | null;
-  }
-}
+import './provided-context.ts';
 
 export default async function setup(project: TestProject) {
   const url = postgresAdminUrl().replace(/:[^:@/]*@/, ':***@');

@@ -1,0 +1,21 @@
+// API settings from the environment (database settings live in @shop/db's loadDatabaseSettings).
+import { z } from 'zod';
+
+const ApiEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(20),
+  API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+});
+
+export type ApiSettings = z.infer<typeof ApiEnv>;
+
+export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
+  const parsed = ApiEnv.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

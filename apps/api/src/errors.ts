@@ -1,0 +1,14 @@
+// Domain error → tRPC code (and so HTTP status): the API's single mapping.
+import type { DomainError, DomainErrorKind } from '@shop/db';
+import { TRPCError } from '@trpc/server';
+
+const CODE_BY_KIND = {
+  NOT_FOUND: 'NOT_FOUND', // 404
+  CONFLICT: 'CONFLICT', // 409
+  INSUFFICIENT_FUNDS: 'UNPROCESSABLE_CONTENT', // 422: well-formed, but the business rule refuses it
+  INVALID: 'BAD_REQUEST', // 400
+} as const satisfies Record<DomainErrorKind, TRPCError['code']>;
+
+export function domainErrorToTRPC(error: DomainError): TRPCError {
+  return new TRPCError({ code: CODE_BY_KIND[error.kind], message: error.message, cause: error });
+}
