@@ -35,6 +35,7 @@ export function createApiServer({
   shutdownGraceMs = 10_000,
 }: ApiServerOptions): ApiServer {
   const requestIds = new WeakMap<http.IncomingMessage, string>();
+  const inFlight = new Set<http.ServerResponse>();
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -57,6 +58,8 @@ export function createApiServer({
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     requestIds.set(req, requestId);
     res.setHeader('x-request-id', requestId);
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
     res.on('finish', () => {
       log.info(
         {
@@ -92,6 +95,8 @@ export function createApiServer({
       }),
     close: () =>
       new Promise((resolve) => {
+        // In-flight responses tell their keep-alive clients to hang up, so no socket outlives its request.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         const force = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
         force.unref();
         server.close(() => {

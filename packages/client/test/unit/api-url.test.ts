@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeApiUrl } from '../src/api-url.ts';
+import { normalizeApiUrl } from '../../src/api-url.ts';
 
 describe('normalizeApiUrl', () => {
   it('strips trailing slashes', () => {
