@@ -42,9 +42,21 @@ if (values.help || !command) {
   process.exit(values.help ? 0 : 1);
 }
 
-const settings = loadDatabaseSettings();
 const log = (line: string) => console.error(line);
-const orm = await openOrm(settings.target, { pool: settings.pool });
+const fail = (error: unknown): never => {
+  log(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+};
+const settings = (() => {
+  try {
+    return loadDatabaseSettings();
+  } catch (error) {
+    return fail(error);
+  }
+})();
+const orm = await openOrm(settings.target, { pool: settings.pool }).catch((error: unknown) =>
+  fail(new Error(`cannot open ${describeTarget(settings.target)}: ${error instanceof Error ? error.message : error}`)),
+);
 let exitCode = 0;
 try {
   log(`database: ${describeTarget(settings.target)}`);

@@ -1,4 +1,5 @@
 // Builds the MikroORM configuration for one database target and opens it (SQLite or PostgreSQL).
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MikroORM, type Options } from '@mikro-orm/core';
@@ -73,6 +74,7 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
 
 /** Opens the ORM; on SQLite also sets the pragmas MikroORM leaves alone. */
 export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}): Promise<Orm> {
+  if (target.dialect === 'sqlite' && target.file !== ':memory:') mkdirSync(path.dirname(target.file), { recursive: true });
   const orm = (await MikroORM.init(ormConfig(target, options))) as Orm;
   if (target.dialect === 'sqlite') {
     const connection = orm.em.getConnection();
