@@ -44,6 +44,8 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
       transactional: true,
       allOrNothing: true,
       snapshot: true,
+      // The snapshot is written when a migration is created, from the entities; never rewritten by running one.
+      snapshotOnMigrate: false,
       snapshotName: `.snapshot-${target.dialect}`,
       emit: 'ts' as const,
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? `_${name}` : ''}`,
