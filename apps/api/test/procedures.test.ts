@@ -102,8 +102,13 @@ describe('procedures (createCaller, real database)', () => {
     expect(
       await caller.products.bulkCreate({ products: [{ name: 'Atlas', price: '5', categoryId: books.id }] }),
     ).toEqual({
-      ids: [expect.any(Number)],
+      created: 1,
     });
+    const lost = caller.products.bulkCreate({ products: [{ name: 'Lost', price: '5', categoryId: 99_999 }] });
+    expect(await codeOf(lost)).toBe('NOT_FOUND');
+    // nameContains with the category joined (both tables have a "name" column), in list and cursor list.
+    expect((await caller.products.list({ nameContains: 'AT' })).items.map((p) => p.name)).toEqual(['Atlas']);
+    expect((await caller.products.cursorList({ nameContains: 'ov' })).items.map((p) => p.name)).toEqual(['Novel']);
     expect(await caller.stats.categoryStats({ minProducts: 2 })).toEqual([
       { categoryId: books.id, name: 'Books', productCount: 2 },
     ]);

@@ -63,7 +63,7 @@ export const productsRouter = {
           .max(MAX_BATCH * 10),
       }),
     )
-    .mutation(async ({ ctx, input }) => ({ ids: await createProducts(ctx.em, input.products) })),
+    .mutation(async ({ ctx, input }) => ({ created: await createProducts(ctx.em, input.products) })),
   update: dbProcedure
     .input(z.object({ id, patch: newProduct.partial().refine((p) => Object.keys(p).length > 0, 'nothing to update') }))
     .mutation(({ ctx, input }) => updateProduct(ctx.em, input.id, input.patch)),

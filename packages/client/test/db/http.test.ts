@@ -56,10 +56,14 @@ describe('the API over real HTTP through @shop/client', () => {
 
   it('returns the real HTTP status codes and a request id', async () => {
     api = await startApi(db());
-    const response = await fetch(`${api.url}/users.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: 7 } }))}`);
+    const response = await fetch(
+      `${api.url}/users.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: 7 } }))}`,
+    );
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
-    const oversized = await fetch(`${api.url}/${Array.from({ length: 11 }, () => 'health.live').join(',')}?batch=1&input={}`);
+    const oversized = await fetch(
+      `${api.url}/${Array.from({ length: 11 }, () => 'health.live').join(',')}?batch=1&input={}`,
+    );
     expect(oversized.status).toBe(400);
     const unknown = await fetch(`${api.url.replace(/\/trpc$/, '')}/nowhere`);
     expect(unknown.status).toBe(404);
@@ -73,7 +77,11 @@ describe('the API over real HTTP through @shop/client', () => {
       closing = server.close();
     });
     // Hashing the password keeps this request busy while the server closes.
-    const created = await client.users.create.mutate({ username: 'late', email: 'late@example.com', password: 'long-password-1' });
+    const created = await client.users.create.mutate({
+      username: 'late',
+      email: 'late@example.com',
+      password: 'long-password-1',
+    });
     expect(created.username).toBe('late');
     await closing;
     expect(server.server.listening).toBe(false);

@@ -66,12 +66,16 @@ export function createProduct(em: EntityManager, input: NewProduct): Promise<Pro
   );
 }
 
-/** Bulk insert in one transaction (seeding, imports): all rows or none. Returns the new ids. */
-export function createProducts(em: EntityManager, inputs: NewProduct[]): Promise<number[]> {
+/** Bulk insert in one transaction (seeding, imports): all rows or none. Returns how many were created. */
+export function createProducts(em: EntityManager, inputs: NewProduct[]): Promise<number> {
   return translateErrors(() =>
     em.transactional(async (tx) => {
       const now = new Date();
-      const ids = await tx.insertMany(
+      if (inputs.length === 0) return 0;
+      const categoryIds = [...new Set(inputs.map((input) => input.categoryId))];
+      const known = await tx.count(Category, { id: { $in: categoryIds } });
+      if (known !== categoryIds.length) throw new NotFoundError('category', categoryIds.join(','));
+      await tx.insertMany(
         Product,
         inputs.map((input) => ({
           name: input.name.trim(),
@@ -84,7 +88,7 @@ export function createProducts(em: EntityManager, inputs: NewProduct[]): Promise
           updatedAt: now,
         })),
       );
-      return ids as number[];
+      return inputs.length;
     }),
   );
 }

@@ -9,5 +9,6 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${
  * of ILIKE or SQLite's ASCII-only case folding) gives one behaviour on both dialects.
  */
 export function containsIgnoringCase(column: string, text: string) {
-  return raw(`lower(${column}) like lower(?) escape '\\'`, [`%${escapeLike(text)}%`]);
+  // Qualified with the root alias: the query may join tables with a column of the same name.
+  return raw((alias) => `lower(${alias}.${column}) like lower(?) escape '\\'`, [`%${escapeLike(text)}%`]);
 }
