@@ -13,7 +13,15 @@ it('bundles without any server or database code', async () => {
   await bundle.close();
   const code = output.map((chunk) => ('code' in chunk ? chunk.code : '')).join('\n');
   expect(code).toContain('httpBatchLink');
-  for (const serverOnly of ['@mikro-orm', '@shop/db', '@shop/api', 'better-sqlite3', 'pino', 'defineEntity', 'createHTTPServer']) {
+  for (const serverOnly of [
+    '@mikro-orm',
+    '@shop/db',
+    '@shop/api',
+    'better-sqlite3',
+    'pino',
+    'defineEntity',
+    'createHTTPServer',
+  ]) {
     expect(code).not.toContain(serverOnly);
   }
 }, 60_000);
