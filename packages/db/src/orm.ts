@@ -76,7 +76,8 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
 
 /** Opens the ORM; on SQLite also sets the pragmas MikroORM leaves alone. */
 export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}): Promise<Orm> {
-  if (target.dialect === 'sqlite' && target.file !== ':memory:') mkdirSync(path.dirname(target.file), { recursive: true });
+  if (target.dialect === 'sqlite' && target.file !== ':memory:')
+    mkdirSync(path.dirname(target.file), { recursive: true });
   const orm = (await MikroORM.init(ormConfig(target, options))) as Orm;
   if (target.dialect === 'sqlite') {
     const connection = orm.em.getConnection();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, inject, type TestContext } from 'vites
 import { createTestDatabase, type TestDatabase, testDialect } from './database.ts';
 
 export * from './database.ts';
+
 import './provided-context.ts';
 
 /** Skips the current test when this is the PostgreSQL project and no server is reachable (never under CI). */
