@@ -1,5 +1,6 @@
 // The one root router; `AppRouter` is the type clients import (type-only).
 import { accountsRouter } from './routers/accounts.ts';
+import { authRouter } from './routers/auth.ts';
 import { categoriesRouter } from './routers/categories.ts';
 import { healthRouter } from './routers/health.ts';
 import { productsRouter } from './routers/products.ts';
@@ -11,6 +12,7 @@ import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
   health: healthRouter,
+  auth: authRouter,
   users: usersRouter,
   profiles: profilesRouter,
   roles: rolesRouter,

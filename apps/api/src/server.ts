@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type { Orm } from '@shop/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
+import { LoginLimiter } from './login-limiter.ts';
 import { appRouter } from './router.ts';
+import { bearerToken } from './trpc.ts';
 
 export interface ApiServerOptions {
   orm: Orm;
@@ -16,6 +18,7 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** How long close() waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
+  loginLimiter?: LoginLimiter;
 }
 
 export interface ApiServer {
@@ -33,6 +36,7 @@ export function createApiServer({
   maxBatchSize = 20,
   maxBodyBytes = 1_048_576,
   shutdownGraceMs = 10_000,
+  loginLimiter = new LoginLimiter(),
 }: ApiServerOptions): ApiServer {
   const requestIds = new WeakMap<http.IncomingMessage, string>();
   const inFlight = new Set<http.ServerResponse>();
@@ -43,7 +47,14 @@ export function createApiServer({
     maxBodySize: maxBodyBytes,
     createContext: ({ req }) => {
       const requestId = requestIds.get(req) ?? randomUUID();
-      return { orm, requestId, log: log.child({ requestId }) };
+      return {
+        orm,
+        requestId,
+        log: log.child({ requestId }),
+        token: bearerToken(req.headers.authorization),
+        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        loginLimiter,
+      };
     },
     onError: ({ error, path, ctx }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {

@@ -1,16 +1,27 @@
 // tRPC init: context, transformer, the one error formatter, and the procedure every router builds on.
-import { DomainError, type EntityManager, type Orm } from '@shop/db';
+import { authenticate, DomainError, type EntityManager, type Orm, type Principal } from '@shop/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { domainErrorToTRPC } from './errors.ts';
+import type { LoginLimiter } from './login-limiter.ts';
 
 /** Built once per HTTP request (batched calls share it): no EntityManager here, see `dbProcedure`. */
 export interface Context {
   orm: Orm;
   requestId: string;
   log: Logger;
+  /** The bearer token of the Authorization header, if any (resolved to a user by `authedProcedure`). */
+  token: string | null;
+  clientAddress: string;
+  loginLimiter: LoginLimiter;
+}
+
+/** Reads `Authorization: Bearer <token>`. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer ([\w-]{20,100})$/.exec(header?.trim() ?? '');
+  return match?.[1] ?? null;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -53,6 +64,8 @@ export const createCallerFactory = t.createCallerFactory;
 /** No database: liveness and the like. */
 export const publicProcedure = t.procedure;
 
+export const isAdmin = (principal: Principal) => principal.roles.includes('admin');
+
 /**
  * Every database-backed procedure: its own EntityManager fork (batched calls never share an identity
  * map), and domain errors from the services mapped to tRPC codes in this one place.
@@ -63,5 +76,29 @@ export const dbProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!result.ok && result.error.cause instanceof DomainError) throw domainErrorToTRPC(result.error.cause);
   return result;
 });
+
+/** Signed-in callers only (401 otherwise); `ctx.principal` is the user behind the bearer token. */
+export const authedProcedure = dbProcedure.use(async ({ ctx, next }) => {
+  const principal = ctx.token ? await authenticate(ctx.em, ctx.token) : null;
+  if (!principal)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: Authorization: Bearer <token>' });
+  return next({ ctx: { principal } });
+});
+
+/** Callers holding the "admin" role (403 for other signed-in users). */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!isAdmin(ctx.principal)) throw new TRPCError({ code: 'FORBIDDEN', message: 'admin role required' });
+  return next();
+});
+
+/**
+ * Object-level rule (OWASP API1): a customer may only touch their own user id. Someone else's id answers
+ * NOT_FOUND, exactly like an id that does not exist, so ids cannot be probed.
+ */
+export function requireSelfOrAdmin(principal: Principal, userId: number): void {
+  if (principal.userId !== userId && !isAdmin(principal)) {
+    throw new TRPCError({ code: 'NOT_FOUND', message: `user ${userId} not found` });
+  }
+}
 
 export { TRPCError };

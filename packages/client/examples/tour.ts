@@ -20,10 +20,16 @@ console.log(`walked ${seen} products by cursor`);
 
 console.log(await shop.stats.categoryStats.query({ minProducts: 1 }));
 
+// Protected procedures need a session token (Authorization: Bearer): sign up and sign in as a customer.
 try {
-  await shop.users.create.mutate({ username: 'user00001', email: 'someone@example.com' });
+  await shop.users.list.query({});
 } catch (error) {
-  if (isShopClientError(error) && error.data?.code === 'CONFLICT')
-    console.log(`conflict on ${error.data.domain?.field}`);
+  if (isShopClientError(error) && error.data?.code === 'UNAUTHORIZED') console.log('users.list needs an admin token');
   else throw error;
 }
+const username = `tour${Date.now()}`;
+await shop.auth.register.mutate({ username, email: `${username}@example.com`, password: 'tour-password-1' });
+const { token } = await shop.auth.login.mutate({ identifier: username, password: 'tour-password-1' });
+const me = createShopClient({ url: process.env.API_URL ?? 'http://127.0.0.1:3000/trpc', token });
+const account = await me.accounts.open.mutate({ ownerId: (await me.auth.me.query()).id });
+console.log(`signed in as ${username}; opened account ${account.id} with balance ${account.balance}`);

@@ -86,10 +86,9 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
     say(`products: ${present + created.products}/${options.products}`);
   }
 
-  const owners = (await client.users.list.query({ perPage: Math.min(100, Math.max(options.accounts, 1)) })).items.slice(
-    0,
-    options.accounts,
-  );
+  const owners = (
+    await client.roles.members.query({ role: 'customer', perPage: Math.min(100, Math.max(options.accounts, 1)) })
+  ).items.slice(0, options.accounts);
   const accountIds: number[] = [];
   const rng = random(options.seed);
   for (const owner of owners) {
@@ -127,8 +126,11 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
 
 const HELP = `usage: pnpm db:seed [-- options]
 
-Fills the API at --url with a deterministic sample shop, through @shop/client. Idempotent.
+Fills the API at --url with a deterministic sample shop, through @shop/client, signed in as an admin
+(create one with pnpm db:create-admin). Idempotent.
   --url URL          API base URL (default: $API_URL or http://127.0.0.1:3000/trpc)
+  --admin NAME       admin username or email (default: $SHOP_ADMIN_USERNAME or "admin")
+  --password PW      admin password (default: $SHOP_ADMIN_PASSWORD)
   --users N          users with profiles and roles (default 50)
   --products N       products (default 300; 100000 works)
   --accounts N       users that get an account with an opening balance (default 20)
@@ -140,6 +142,8 @@ export function parseSeedArgs(argv: string[]) {
     args: argv,
     options: {
       url: { type: 'string' },
+      admin: { type: 'string' },
+      password: { type: 'string' },
       users: { type: 'string', default: '50' },
       products: { type: 'string', default: '300' },
       accounts: { type: 'string', default: '20' },
@@ -156,6 +160,8 @@ export function parseSeedArgs(argv: string[]) {
   return {
     help: values.help,
     url: values.url ?? process.env.API_URL ?? 'http://127.0.0.1:3000/trpc',
+    admin: values.admin ?? process.env.SHOP_ADMIN_USERNAME ?? 'admin',
+    password: values.password ?? process.env.SHOP_ADMIN_PASSWORD,
     users: count('users'),
     products: count('products'),
     accounts: count('accounts'),
@@ -171,12 +177,15 @@ if (import.meta.main) {
       console.log(HELP);
       process.exit(0);
     }
-    const client = createShopClient({ url: args.url });
+    const anonymous = createShopClient({ url: args.url });
     try {
-      await client.health.live.query();
+      await anonymous.health.live.query();
     } catch {
       throw new Error(`cannot reach the API at ${args.url}; start it first (npm start, or pnpm dev)`);
     }
+    if (!args.password) throw new Error('no admin password: pass --password or set SHOP_ADMIN_PASSWORD');
+    const session = await anonymous.auth.login.mutate({ identifier: args.admin, password: args.password });
+    const client = createShopClient({ url: args.url, token: session.token });
     const report = await seedShop(client, { ...args, onProgress: (line) => console.error(`[seed] ${line}`) });
     console.log(
       `seeded ${args.url} in ${(report.elapsedMs / 1000).toFixed(1)}s: created ${JSON.stringify(report.created)}`,

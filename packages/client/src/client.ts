@@ -11,16 +11,25 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type ShopClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
+export type TokenSource = string | null | (() => string | null | undefined | Promise<string | null | undefined>);
+
 export interface ShopClientOptions {
   /** e.g. http://127.0.0.1:3000/trpc */
   url: string;
+  /** Session token from `auth.login`, or a getter (called per request) for tokens that change. */
+  token?: TokenSource;
   headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   fetch?: typeof globalThis.fetch;
   /** Calls per batched request; keep at or below the server's API_MAX_BATCH_SIZE (default 20). */
   maxBatchItems?: number;
 }
 
-export function createShopClient({ url, headers, fetch, maxBatchItems = 20 }: ShopClientOptions): ShopClient {
+export function createShopClient({ url, token, headers, fetch, maxBatchItems = 20 }: ShopClientOptions): ShopClient {
+  const requestHeaders = async (): Promise<Record<string, string>> => {
+    const base = typeof headers === 'function' ? await headers() : (headers ?? {});
+    const current = typeof token === 'function' ? await token() : token;
+    return current ? { ...base, authorization: `Bearer ${current}` } : base;
+  };
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
@@ -29,7 +38,7 @@ export function createShopClient({ url, headers, fetch, maxBatchItems = 20 }: Sh
         maxItems: maxBatchItems,
         // Long GET urls of big batches are split rather than rejected by proxies.
         maxURLLength: 8_000,
-        ...(headers ? { headers } : {}),
+        headers: requestHeaders,
         ...(fetch ? { fetch } : {}),
       }),
     ],

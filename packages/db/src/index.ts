@@ -8,6 +8,7 @@ export * from './money.ts';
 export * from './orm.ts';
 export * from './passwords.ts';
 export * from './services/accounts.ts';
+export * from './services/auth.ts';
 export * from './services/categories.ts';
 export * from './services/export.ts';
 export * from './services/pagination.ts';

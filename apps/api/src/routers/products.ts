@@ -12,7 +12,7 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { id, idInput, MAX_BATCH, pageInput, price } from '../schemas.ts';
-import { dbProcedure } from '../trpc.ts';
+import { adminProcedure, dbProcedure } from '../trpc.ts';
 
 const metadata = z.record(z.string(), z.json());
 const newProduct = z.object({
@@ -53,8 +53,8 @@ export const productsRouter = {
     )
     .query(({ ctx, input: { limit, ...f } }) => productSummaries(ctx.em, f, limit)),
   byId: dbProcedure.input(idInput).query(({ ctx, input }) => getProduct(ctx.em, input.id)),
-  create: dbProcedure.input(newProduct).mutation(({ ctx, input }) => createProduct(ctx.em, input)),
-  bulkCreate: dbProcedure
+  create: adminProcedure.input(newProduct).mutation(({ ctx, input }) => createProduct(ctx.em, input)),
+  bulkCreate: adminProcedure
     .input(
       z.object({
         products: z
@@ -64,10 +64,10 @@ export const productsRouter = {
       }),
     )
     .mutation(async ({ ctx, input }) => ({ created: await createProducts(ctx.em, input.products) })),
-  update: dbProcedure
+  update: adminProcedure
     .input(z.object({ id, patch: newProduct.partial().refine((p) => Object.keys(p).length > 0, 'nothing to update') }))
     .mutation(({ ctx, input }) => updateProduct(ctx.em, input.id, input.patch)),
-  delete: dbProcedure.input(idInput).mutation(async ({ ctx, input }) => {
+  delete: adminProcedure.input(idInput).mutation(async ({ ctx, input }) => {
     await deleteProduct(ctx.em, input.id);
     return { id: input.id, deleted: true as const };
   }),

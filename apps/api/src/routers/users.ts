@@ -14,23 +14,23 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { email, id, idInput, MAX_BATCH, pageInput, password, username } from '../schemas.ts';
-import { dbProcedure } from '../trpc.ts';
+import { adminProcedure } from '../trpc.ts';
 
 const newUser = z.object({ username, email, password: password.optional(), isActive: z.boolean().optional() });
 
 export const usersRouter = {
-  create: dbProcedure.input(newUser).mutation(({ ctx, input }) => createUser(ctx.em, input)),
-  bulkCreate: dbProcedure
+  create: adminProcedure.input(newUser).mutation(({ ctx, input }) => createUser(ctx.em, input)),
+  bulkCreate: adminProcedure
     .input(z.object({ users: z.array(newUser).min(1).max(MAX_BATCH) }))
     .mutation(({ ctx, input }) => createUsers(ctx.em, input.users)),
-  byId: dbProcedure.input(idInput).query(({ ctx, input }) => getUser(ctx.em, input.id)),
-  byUsername: dbProcedure
+  byId: adminProcedure.input(idInput).query(({ ctx, input }) => getUser(ctx.em, input.id)),
+  byUsername: adminProcedure
     .input(z.object({ username }))
     .query(({ ctx, input }) => getUserByUsername(ctx.em, input.username)),
-  list: dbProcedure
+  list: adminProcedure
     .input(pageInput.extend({ isActive: z.boolean().optional() }))
     .query(({ ctx, input }) => listUsers(ctx.em, input)),
-  search: dbProcedure
+  search: adminProcedure
     .input(
       pageInput.extend({
         username: z.string().trim().min(1).max(80).optional(),
@@ -41,7 +41,7 @@ export const usersRouter = {
       }),
     )
     .query(({ ctx, input }) => searchUsers(ctx.em, input)),
-  update: dbProcedure
+  update: adminProcedure
     .input(
       z.object({
         id,
@@ -52,13 +52,13 @@ export const usersRouter = {
       }),
     )
     .mutation(({ ctx, input }) => updateUser(ctx.em, input.id, input.patch)),
-  setActive: dbProcedure
+  setActive: adminProcedure
     .input(z.object({ ids: z.array(id).min(1).max(MAX_BATCH), isActive: z.boolean() }))
     .mutation(async ({ ctx, input }) => ({ updated: await setUsersActive(ctx.em, input.ids, input.isActive) })),
-  delete: dbProcedure.input(idInput).mutation(async ({ ctx, input }) => {
+  delete: adminProcedure.input(idInput).mutation(async ({ ctx, input }) => {
     await deleteUser(ctx.em, input.id);
     return { id: input.id, deleted: true as const };
   }),
-  deleteInactive: dbProcedure.mutation(({ ctx }) => deleteInactiveUsers(ctx.em)),
-  count: dbProcedure.query(({ ctx }) => countUsers(ctx.em)),
+  deleteInactive: adminProcedure.mutation(({ ctx }) => deleteInactiveUsers(ctx.em)),
+  count: adminProcedure.query(({ ctx }) => countUsers(ctx.em)),
 } satisfies TRPCRouterRecord;

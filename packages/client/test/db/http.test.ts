@@ -54,10 +54,23 @@ describe('the API over real HTTP through @shop/client', () => {
     expect(missing.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
   });
 
+  it('requires a bearer token for protected procedures, and takes a token getter', async () => {
+    api = await startApi(db());
+    const denied = await failure(api.anonymous.users.list.query({}));
+    expect(denied.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+    expect((await api.client.users.list.query({})).total).toBe(1);
+    let token: string | null = null;
+    const { createShopClient } = await import('../../src/index.ts');
+    const lazy = createShopClient({ url: api.url, token: () => token });
+    expect((await failure(lazy.auth.me.query())).data?.code).toBe('UNAUTHORIZED');
+    token = (await lazy.auth.login.mutate({ identifier: 'root', password: 'root-password-for-tests' })).token;
+    expect((await lazy.auth.me.query()).username).toBe('root');
+  });
+
   it('returns the real HTTP status codes and a request id', async () => {
     api = await startApi(db());
     const response = await fetch(
-      `${api.url}/users.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: 7 } }))}`,
+      `${api.url}/products.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: 7 } }))}`,
     );
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);

@@ -2,6 +2,7 @@ export * from './account.ts';
 export * from './category.ts';
 export * from './product.ts';
 export * from './role.ts';
+export * from './session.ts';
 export * from './transfer.ts';
 export * from './user.ts';
 export * from './user-profile.ts';
@@ -10,9 +11,10 @@ import { Account } from './account.ts';
 import { Category } from './category.ts';
 import { Product } from './product.ts';
 import { Role } from './role.ts';
+import { Session } from './session.ts';
 import { Transfer } from './transfer.ts';
 import { User } from './user.ts';
 import { UserProfile } from './user-profile.ts';
 
 /** Listed explicitly: folder discovery and circular defineEntity imports do not mix. */
-export const entities = [User, UserProfile, Role, Category, Product, Account, Transfer];
+export const entities = [User, UserProfile, Role, Category, Product, Account, Transfer, Session];

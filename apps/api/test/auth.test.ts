@@ -1,0 +1,146 @@
+import { Writable } from 'node:stream';
+import { login, User } from '@shop/db';
+import { useTestDatabase } from '@shop/db/testing';
+import { TRPCError } from '@trpc/server';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { LoginLimiter } from '../src/login-limiter.ts';
+import { createCaller } from '../src/router.ts';
+import { callerFor, signedInUser } from './caller.ts';
+
+const { db } = useTestDatabase();
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof TRPCError ? e.code : String(e)),
+  );
+
+describe('sign-up, sign-in, sessions', () => {
+  it('registers a customer, signs in by username or email, and answers me', async () => {
+    const anonymous = callerFor(db());
+    const user = await anonymous.auth.register({
+      username: 'carol',
+      email: 'Carol@Example.com',
+      password: 'carol-password',
+    });
+    expect(user.roles).toEqual(['customer']);
+    for (const identifier of ['carol', 'CAROL@example.com']) {
+      const session = await anonymous.auth.login({ identifier, password: 'carol-password' });
+      expect(session.token).toMatch(/^[\w-]{43}$/);
+      expect(session.expiresAt.getTime()).toBeGreaterThan(Date.now());
+      const me = await callerFor(db(), { token: session.token }).auth.me();
+      expect(me).toMatchObject({ id: user.id, username: 'carol' });
+      expect(me.lastLoginAt).toBeInstanceOf(Date);
+    }
+  });
+
+  it('answers an unknown user and a wrong password identically', async () => {
+    await signedInUser(db(), 'dave');
+    const anonymous = callerFor(db());
+    const refusal = (identifier: string) =>
+      anonymous.auth.login({ identifier, password: 'not-it-at-all' }).then(
+        () => null,
+        (e: unknown) => e as TRPCError,
+      );
+    const wrong = (await refusal('dave'))!;
+    const unknown = (await refusal('nobody'))!;
+    expect(wrong).toBeInstanceOf(TRPCError);
+    expect([wrong.code, wrong.message]).toEqual([unknown.code, unknown.message]);
+    expect(wrong.code).toBe('UNAUTHORIZED');
+  });
+
+  it('stores only a hash of the token', async () => {
+    const { token } = await signedInUser(db(), 'erin');
+    const rows = await db().orm.em.getConnection().execute('select token_hash from sessions');
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('rejects a token after logout, after expiry, and for a deactivated user', async () => {
+    const a = await signedInUser(db(), 'frank');
+    const frank = callerFor(db(), { token: a.token });
+    expect(await frank.auth.logout()).toEqual({ signedOut: true });
+    expect(await codeOf(frank.auth.me())).toBe('UNAUTHORIZED');
+
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    const stale = await login(db().orm.em.fork(), 'frank', 'frank-password', { now: eightDaysAgo });
+    expect(await codeOf(callerFor(db(), { token: stale!.token }).auth.me())).toBe('UNAUTHORIZED');
+
+    const fresh = await login(db().orm.em.fork(), 'frank', 'frank-password');
+    expect(await codeOf(callerFor(db(), { token: fresh!.token }).auth.me())).toBe('ok');
+    await db().orm.em.fork().nativeUpdate(User, { id: a.id }, { isActive: false });
+    expect(await codeOf(callerFor(db(), { token: fresh!.token }).auth.me())).toBe('UNAUTHORIZED');
+    expect(await codeOf(callerFor(db()).auth.login({ identifier: 'frank', password: 'frank-password' }))).toBe(
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('rate-limits failed sign-ins per account, and all sign-ins per client address', async () => {
+    await signedInUser(db(), 'gina');
+    const limiter = new LoginLimiter({ failuresPerAccount: 3, attemptsPerAddress: 6, windowSeconds: 60 });
+    const from = (clientAddress: string) => callerFor(db(), { loginLimiter: limiter, clientAddress });
+    for (let i = 0; i < 3; i++) {
+      expect(await codeOf(from('10.0.0.1').auth.login({ identifier: 'gina', password: 'wrong-password' }))).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+    // Even the right password is refused now, from any address: the account is protected.
+    expect(await codeOf(from('10.0.0.2').auth.login({ identifier: 'gina', password: 'gina-password' }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    // One address spraying many accounts runs out of attempts too (3 used above, 3 left).
+    for (const name of ['a1', 'a2', 'a3']) {
+      expect(await codeOf(from('10.0.0.1').auth.login({ identifier: name, password: 'whatever' }))).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+    expect(await codeOf(from('10.0.0.1').auth.login({ identifier: 'a4', password: 'whatever' }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    expect(await codeOf(from('10.0.0.3').auth.login({ identifier: 'a4', password: 'whatever' }))).toBe('UNAUTHORIZED');
+  });
+
+  it('never puts a password or its hash in an output or a log line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = pino({ level: 'trace' }, sink);
+    const { id: rootId, token } = await signedInUser(db(), 'root', ['admin']);
+    const call = (t: string | null) =>
+      createCaller({
+        orm: db().orm,
+        requestId: 'r1',
+        log,
+        token: t,
+        clientAddress: '127.0.0.1',
+        loginLimiter: new LoginLimiter(),
+      });
+    const outputs = [
+      await call(null).auth.register({ username: 'hank', email: 'hank@example.com', password: 'hank-secret-pw' }),
+      await call(null).auth.login({ identifier: 'hank', password: 'hank-secret-pw' }),
+      await call(null)
+        .auth.login({ identifier: 'hank', password: 'hank-wrong-pw' })
+        .catch((e: unknown) => String(e)),
+      await call(token).users.create({ username: 'ivy', email: 'ivy@example.com', password: 'ivy-secret-pw' }),
+      await call(token).users.update({ id: rootId, patch: { password: 'root-new-password' } }),
+      await call(token).users.list({}),
+    ];
+    const text = JSON.stringify(outputs) + lines.join('');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const secret of [
+      'hank-secret-pw',
+      'hank-wrong-pw',
+      'ivy-secret-pw',
+      'root-new-password',
+      '$argon2',
+      'passwordHash',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+// `pnpm db:create-admin`: the first admin, from ADMIN_USERNAME / ADMIN_EMAIL / ADMIN_PASSWORD or prompts.
+import { stdin, stdout } from 'node:process';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { describeTarget } from '../src/database-url.ts';
+import { loadDatabaseSettings } from '../src/env.ts';
+import { openOrm } from '../src/orm.ts';
+import { ensureAdmin } from '../src/services/auth.ts';
+
+const HELP = `usage: pnpm db:create-admin [-- --reset-password]
+
+Creates the admin user on DATABASE_URL (or gives an existing user the admin role). Reads ADMIN_USERNAME,
+ADMIN_EMAIL and ADMIN_PASSWORD from the environment; asks for missing ones when run in a terminal.
+  --reset-password   also replace the password of an existing user`;
+
+const { values } = parseArgs({
+  options: {
+    'reset-password': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const Admin = z.object({
+  username: z.string().trim().min(1).max(80),
+  email: z.email().max(120),
+  password: z.string().min(12, 'the admin password needs at least 12 characters').max(256),
+});
+
+async function ask(name: string, question: string): Promise<string | undefined> {
+  const fromEnv = process.env[name];
+  if (fromEnv || !stdin.isTTY) return fromEnv;
+  const rl = createInterface({ input: stdin, output: stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+try {
+  const parsed = Admin.safeParse({
+    username: await ask('ADMIN_USERNAME', 'admin username: '),
+    email: await ask('ADMIN_EMAIL', 'admin email: '),
+    password: await ask('ADMIN_PASSWORD', 'admin password (12+ characters): '),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue?.path.join('.')}: ${issue?.message} (set ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD)`);
+  }
+  const settings = loadDatabaseSettings();
+  const orm = await openOrm(settings.target, { pool: settings.pool });
+  try {
+    const { user, created } = await ensureAdmin(orm.em.fork(), {
+      ...parsed.data,
+      resetPassword: values['reset-password'],
+    });
+    console.log(
+      `${created ? 'created' : 'updated'} admin "${user.username}" (id ${user.id}) on ${describeTarget(settings.target)}`,
+    );
+  } finally {
+    await orm.close();
+  }
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,123 @@
+// Sign-in sessions: opaque bearer tokens (only their SHA-256 is stored), expiry, revocation, and the
+// password check that takes the same time whether or not the account exists.
+import { createHash, randomBytes } from 'node:crypto';
+import { Role, Session, User } from '../entities/index.ts';
+import type { EntityManager } from '../orm.ts';
+import { hashPassword, verifyPassword } from '../passwords.ts';
+import { createUser, type NewUser, toUserView, type UserView } from './users.ts';
+
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+// Verified against when the account does not exist, so both failures cost one argon2 verification.
+let decoyHash: Promise<string> | undefined;
+const decoy = () => {
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoyHash;
+};
+
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: UserView;
+}
+
+/** Self-service sign-up: an active user with the "customer" role (created if missing). */
+export async function registerUser(em: EntityManager, input: NewUser & { password: string }): Promise<UserView> {
+  const user = await createUser(em, { ...input, isActive: true });
+  return em.transactional(async (tx) => {
+    const role = (await tx.findOne(Role, { name: 'customer' })) ?? tx.create(Role, { name: 'customer' });
+    const entity = await tx.findOneOrFail(User, { id: user.id }, { populate: ['roles', 'profile'] });
+    entity.roles.add(role);
+    await tx.flush();
+    return toUserView(entity);
+  });
+}
+
+/**
+ * Checks username-or-email + password; null for an unknown user, a wrong password or an inactive
+ * account alike (the caller cannot tell which, by answer or by timing).
+ */
+export async function login(
+  em: EntityManager,
+  identifier: string,
+  password: string,
+  { now = new Date(), ttlMs = SESSION_TTL_MS } = {},
+): Promise<SignedIn | null> {
+  const key = identifier.trim();
+  const user = await em.findOne(User, key.includes('@') ? { email: key.toLowerCase() } : { username: key }, {
+    populate: ['passwordHash', 'roles', 'profile'],
+  });
+  const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
+  if (!user?.passwordHash || !passwordOk || !user.isActive) return null;
+
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await em.transactional(async (tx) => {
+    tx.create(Session, { user: user.id, tokenHash: sha256(token), expiresAt });
+    await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
+  });
+  return { token, expiresAt, user: { ...toUserView(user), lastLoginAt: now } };
+}
+
+export interface Principal {
+  userId: number;
+  username: string;
+  roles: string[];
+  sessionId: number;
+}
+
+/** The signed-in user behind a bearer token, or null when unknown, expired, revoked or deactivated. */
+export async function authenticate(em: EntityManager, token: string, now = new Date()): Promise<Principal | null> {
+  if (token.length < 20 || token.length > 100) return null;
+  const session = await em.findOne(
+    Session,
+    { tokenHash: sha256(token), revokedAt: null, expiresAt: { $gt: now } },
+    { populate: ['user', 'user.roles'] },
+  );
+  if (!session?.user.isActive) return null;
+  return {
+    userId: session.user.id,
+    username: session.user.username,
+    roles: session.user.roles.getItems().map((r) => r.name),
+    sessionId: session.id,
+  };
+}
+
+/** Revokes one session; idempotent. */
+export async function logout(em: EntityManager, sessionId: number, now = new Date()): Promise<void> {
+  await em.transactional((tx) => tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now }));
+}
+
+/** Revokes every session of a user (password change, deactivation by an admin). */
+export async function revokeSessions(em: EntityManager, userId: number, now = new Date()): Promise<number> {
+  return em.transactional((tx) => tx.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: now }));
+}
+
+/**
+ * The first admin (`pnpm db:create-admin`): creates the user with the admin role, or gives an existing
+ * user the admin role (its password is replaced only when `resetPassword` is set).
+ */
+export async function ensureAdmin(
+  em: EntityManager,
+  input: { username: string; email: string; password: string; resetPassword?: boolean },
+): Promise<{ user: UserView; created: boolean }> {
+  const existing = await em.findOne(User, { username: input.username.trim() });
+  const passwordHash = existing && !input.resetPassword ? undefined : await hashPassword(input.password);
+  return em.transactional(async (tx) => {
+    const user =
+      existing ??
+      tx.create(User, {
+        username: input.username.trim(),
+        email: input.email.trim().toLowerCase(),
+        passwordHash: passwordHash ?? null,
+      });
+    if (existing && passwordHash) user.passwordHash = passwordHash;
+    const role = (await tx.findOne(Role, { name: 'admin' })) ?? tx.create(Role, { name: 'admin' });
+    await tx.populate(user, ['roles', 'profile']);
+    user.roles.add(role);
+    await tx.flush();
+    return { user: toUserView(user), created: !existing };
+  });
+}
