@@ -28,8 +28,10 @@ export async function checkDrift(orm: Orm): Promise<{ pending: string[]; stateme
   return { pending, statements };
 }
 
-/** Drops every table (including the migrations table) and applies all migrations from zero. */
+/** Drops every application table, forgets the executed migrations and applies all of them from zero. */
 export async function resetDatabase(orm: Orm): Promise<void> {
-  await orm.schema.drop({ dropMigrationsTable: true });
+  await orm.schema.drop({ dropMigrationsTable: false });
+  const table = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
+  await orm.em.getConnection().execute(`delete from ${table}`);
   await orm.migrator.up();
 }

@@ -43,15 +43,10 @@ export class Migration20261124024749_initial extends Migration {
   }
 
   override down(): void | Promise<void> {
-
-    this.addSql(`drop table if exists \`categories\`;`);
-    this.addSql(`drop table if exists \`products\`;`);
-    this.addSql(`drop table if exists \`roles\`;`);
-    this.addSql(`drop table if exists \`users\`;`);
-    this.addSql(`drop table if exists \`accounts\`;`);
-    this.addSql(`drop table if exists \`transfers\`;`);
-    this.addSql(`drop table if exists \`user_roles\`;`);
-    this.addSql(`drop table if exists \`user_profiles\`;`);
+    // Children before parents: with foreign_keys on, SQLite checks references while dropping a table.
+    for (const table of ['user_profiles', 'user_roles', 'transfers', 'accounts', 'products', 'users', 'roles', 'categories']) {
+      this.addSql(`drop table if exists \`${table}\`;`);
+    }
   }
 
 }

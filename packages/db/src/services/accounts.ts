@@ -58,7 +58,7 @@ async function requireAccount(em: EntityManager, id: number, refresh = false): P
   return account;
 }
 
-export function openAccount(em: EntityManager, ownerId: number, initialDeposit = '0'): Promise<AccountView> {
+export async function openAccount(em: EntityManager, ownerId: number, initialDeposit = '0'): Promise<AccountView> {
   const balance = requireAmount(initialDeposit, { allowZero: true });
   return translateErrors(() =>
     em.transactional(async (tx) => {
@@ -90,7 +90,7 @@ async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1
   throw new InsufficientFundsError(id, amount);
 }
 
-export function deposit(em: EntityManager, id: number, amount: string): Promise<AccountView> {
+export async function deposit(em: EntityManager, id: number, amount: string): Promise<AccountView> {
   const value = requireAmount(amount);
   return translateErrors(() =>
     em.transactional(async (tx) => {
@@ -100,7 +100,7 @@ export function deposit(em: EntityManager, id: number, amount: string): Promise<
   );
 }
 
-export function withdraw(em: EntityManager, id: number, amount: string): Promise<AccountView> {
+export async function withdraw(em: EntityManager, id: number, amount: string): Promise<AccountView> {
   const value = requireAmount(amount);
   return translateErrors(() =>
     em.transactional(async (tx) => {
