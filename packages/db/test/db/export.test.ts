@@ -53,6 +53,7 @@ describe('large data', () => {
       },
     });
     expect(await exportProductsNdjson(em(), out)).toBe(1_234);
+    await new Promise<void>((resolve) => out.end(resolve)); // let buffered lines reach the sink
     const rows = lines.map((line) => JSON.parse(line));
     expect(rows).toHaveLength(1_234);
     expect(rows[7]).toMatchObject({ name: 'P7', price: '7.07', categoryName: 'A' });
