@@ -57,7 +57,7 @@ describe('sign-up, sign-in, sessions', () => {
     expect(JSON.stringify(rows)).not.toContain(token);
   });
 
-  it('rejects a token after logout, after expiry, and for a deactivated user', async () => {
+  it('rejects a token after logout, after expiry, after a password change, and for a deactivated user', async () => {
     const a = await signedInUser(db(), 'frank');
     const frank = callerFor(db(), { token: a.token });
     expect(await frank.auth.logout()).toEqual({ signedOut: true });
@@ -66,6 +66,11 @@ describe('sign-up, sign-in, sessions', () => {
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
     const stale = await login(db().orm.em.fork(), 'frank', 'frank-password', { now: eightDaysAgo });
     expect(await codeOf(callerFor(db(), { token: stale!.token }).auth.me())).toBe('UNAUTHORIZED');
+
+    const beforeChange = await login(db().orm.em.fork(), 'frank', 'frank-password');
+    const { token: adminToken } = await signedInUser(db(), 'root', ['admin']);
+    await callerFor(db(), { token: adminToken }).users.update({ id: a.id, patch: { password: 'frank-password' } });
+    expect(await codeOf(callerFor(db(), { token: beforeChange!.token }).auth.me())).toBe('UNAUTHORIZED');
 
     const fresh = await login(db().orm.em.fork(), 'frank', 'frank-password');
     expect(await codeOf(callerFor(db(), { token: fresh!.token }).auth.me())).toBe('ok');
@@ -127,8 +132,9 @@ describe('sign-up, sign-in, sessions', () => {
         .auth.login({ identifier: 'hank', password: 'hank-wrong-pw' })
         .catch((e: unknown) => String(e)),
       await call(token).users.create({ username: 'ivy', email: 'ivy@example.com', password: 'ivy-secret-pw' }),
-      await call(token).users.update({ id: rootId, patch: { password: 'root-new-password' } }),
       await call(token).users.list({}),
+      // Last: a password change signs root out.
+      await call(token).users.update({ id: rootId, patch: { password: 'root-new-password' } }),
     ];
     const text = JSON.stringify(outputs) + lines.join('');
     expect(lines.length).toBeGreaterThan(0);

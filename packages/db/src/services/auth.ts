@@ -90,11 +90,6 @@ export async function logout(em: EntityManager, sessionId: number, now = new Dat
   await em.transactional((tx) => tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now }));
 }
 
-/** Revokes every session of a user (password change, deactivation by an admin). */
-export async function revokeSessions(em: EntityManager, userId: number, now = new Date()): Promise<number> {
-  return em.transactional((tx) => tx.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: now }));
-}
-
 /**
  * The first admin (`pnpm db:create-admin`): creates the user with the admin role, or gives an existing
  * user the admin role (its password is replaced only when `resetPassword` is set).

@@ -1,24 +1,11 @@
 // Large data: every product, in bounded memory (keyset batches by id; the identity map is cleared per batch).
 import type { Writable } from 'node:stream';
 import { Product } from '../entities/index.ts';
-import { formatMoney } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
-
-export interface ExportedProduct {
-  id: number;
-  name: string;
-  description: string | null;
-  price: string;
-  inStock: boolean;
-  categoryId: number;
-  categoryName: string;
-  metadata: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import { type ProductView, toProductView } from './products.ts';
 
 /** Yields every product in id order, `batchSize` rows per query; memory stays flat whatever the row count. */
-export async function* iterateProducts(em: EntityManager, batchSize = 1000): AsyncGenerator<ExportedProduct> {
+export async function* iterateProducts(em: EntityManager, batchSize = 1000): AsyncGenerator<ProductView> {
   let lastId = 0;
   for (;;) {
     const batch = await em.find(
@@ -26,20 +13,7 @@ export async function* iterateProducts(em: EntityManager, batchSize = 1000): Asy
       { id: { $gt: lastId } },
       { populate: ['category'], orderBy: { id: 'asc' }, limit: batchSize },
     );
-    for (const product of batch) {
-      yield {
-        id: product.id,
-        name: product.name,
-        description: product.description ?? null,
-        price: formatMoney(product.price),
-        inStock: product.inStock,
-        categoryId: product.category.id,
-        categoryName: product.category.name,
-        metadata: product.metadata ?? null,
-        createdAt: product.createdAt.toISOString(),
-        updatedAt: product.updatedAt.toISOString(),
-      };
-    }
+    for (const product of batch) yield toProductView(product);
     em.clear();
     const last = batch.at(-1);
     if (!last || batch.length < batchSize) return;

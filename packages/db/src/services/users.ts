@@ -1,6 +1,6 @@
 // Users: CRUD, bulk operations and search. Every mutation is one em.transactional unit of work.
 import { type FilterQuery, wrap } from '@mikro-orm/core';
-import { Account, type IUser, User } from '../entities/index.ts';
+import { Account, type IUser, Session, User } from '../entities/index.ts';
 import { type ConflictDetail, ConflictError, NotFoundError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword } from '../passwords.ts';
@@ -181,7 +181,11 @@ export async function updateUser(em: EntityManager, id: number, patch: UserPatch
       if (patch.username !== undefined) user.username = patch.username.trim();
       if (patch.email !== undefined) user.email = normalizeEmail(patch.email);
       if (patch.isActive !== undefined) user.isActive = patch.isActive;
-      if (passwordHash !== undefined) user.passwordHash = passwordHash;
+      if (passwordHash !== undefined) {
+        user.passwordHash = passwordHash;
+        // A new password signs the user out everywhere.
+        await tx.nativeUpdate(Session, { user: id, revokedAt: null }, { revokedAt: new Date() });
+      }
       await tx.flush();
       return toUserView(user);
     }),

@@ -56,7 +56,8 @@ describe('large data', () => {
     await new Promise<void>((resolve) => out.end(resolve)); // let buffered lines reach the sink
     const rows = lines.map((line) => JSON.parse(line));
     expect(rows).toHaveLength(1_234);
-    expect(rows[7]).toMatchObject({ name: 'P7', price: '7.07', categoryName: 'A' });
+    expect(rows[7]).toMatchObject({ name: 'P7', price: '7.07', category: { name: 'A' } });
+    expect(rows[7].createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(rows[99]).toMatchObject({ price: '99.99' });
   });
 });
