@@ -112,7 +112,8 @@ try {
         await new Promise<void>((resolve, reject) =>
           stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
         );
-      log(`exported ${count} products${out ? ` to ${out}` : ''}`);
+      const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      log(`exported ${count} products${out ? ` to ${out}` : ''} (peak RSS ${peakMiB} MiB)`);
       break;
     }
     default:

@@ -1,0 +1,95 @@
+// Child process: the raw baseline. A bare node:http server that answers products.byId and the first page
+// of products.list with the same JSON the API sends, straight from the driver (better-sqlite3 prepared
+// statements, or a pg pool): what the stack costs is the difference.
+import http from 'node:http';
+import { formatMoney, parseDatabaseUrl } from '@shop/db';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+interface Row {
+  id: number;
+  name: string;
+  description: string | null;
+  price: string | number;
+  in_stock: number | boolean;
+  metadata: string | object | null;
+  created_at: string | number | Date;
+  updated_at: string | number | Date;
+  category_id: number;
+  category_name: string;
+}
+
+const SELECT = `select p.id, p.name, p.description, p.price, p.in_stock, p.metadata, p.created_at, p.updated_at,
+  p.category_id, c.name as category_name from products p join categories c on c.id = p.category_id`;
+
+const target = parseDatabaseUrl(process.env.DATABASE_URL ?? '');
+let byId: (id: number) => Promise<Row | undefined>;
+let firstPage: () => Promise<{ rows: Row[]; total: number }>;
+
+if (target.dialect === 'sqlite') {
+  const db = new Database(target.file, { readonly: true });
+  db.pragma('journal_mode = WAL');
+  const one = db.prepare<[number], Row>(`${SELECT} where p.id = ?`);
+  const page = db.prepare<[], Row>(`${SELECT} order by p.name asc, p.id asc limit 20`);
+  const count = db.prepare<[], { n: number }>('select count(*) as n from products');
+  byId = async (id) => one.get(id);
+  firstPage = async () => ({ rows: page.all(), total: count.get()?.n ?? 0 });
+} else {
+  const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  byId = async (id) =>
+    (await pool.query<Row>({ name: 'by-id', text: `${SELECT} where p.id = $1`, values: [id] })).rows[0];
+  firstPage = async () => {
+    const [rows, count] = await Promise.all([
+      pool.query<Row>({ name: 'page', text: `${SELECT} order by p.name asc, p.id asc limit 20` }),
+      pool.query<{ n: string }>({ name: 'count', text: 'select count(*) as n from products' }),
+    ]);
+    return { rows: rows.rows, total: Number(count.rows[0]?.n ?? 0) };
+  };
+}
+
+const toDate = (value: string | number | Date) => new Date(value).toISOString();
+const view = (r: Row) => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  price: formatMoney(r.price),
+  inStock: Boolean(r.in_stock),
+  category: { id: r.category_id, name: r.category_name },
+  metadata: typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata,
+  createdAt: toDate(r.created_at),
+  updatedAt: toDate(r.updated_at),
+});
+
+// The same envelope superjson gives the API's answers (values + Date markers), so byte counts match.
+const envelope = (json: unknown, dates: string[]) =>
+  JSON.stringify({
+    result: { data: { json, meta: { values: Object.fromEntries(dates.map((d) => [d, ['Date']])), v: 1 } } },
+  });
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  try {
+    let body: string | undefined;
+    if (url.pathname === '/trpc/products.byId') {
+      const input = JSON.parse(url.searchParams.get('input') ?? '{}') as { json?: { id?: number } };
+      const row = await byId(Number(input.json?.id));
+      if (row) body = envelope(view(row), ['createdAt', 'updatedAt']);
+    } else if (url.pathname === '/trpc/products.list') {
+      const { rows, total } = await firstPage();
+      const pages = Math.ceil(total / 20);
+      const items = rows.map(view);
+      const dates = items.flatMap((_, i) => [`items.${i}.createdAt`, `items.${i}.updatedAt`]);
+      body = envelope({ items, total, page: 1, perPage: 20, pages, hasNext: pages > 1, hasPrev: false }, dates);
+    }
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(body ?? '{"error":"not found"}');
+  } catch (error) {
+    res.writeHead(500);
+    res.end(String(error));
+  }
+});
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address && typeof address === 'object') process.send?.({ url: `http://127.0.0.1:${address.port}/trpc` });
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

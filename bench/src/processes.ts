@@ -1,0 +1,58 @@
+// Child processes of the bench (API, baseline, export) and their measurements.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Forks a TypeScript entry point that reports `{ url }` over IPC once it listens. */
+export function startChild(entry: string, env: Record<string, string>): Promise<Running> {
+  const child: ChildProcess = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
+    child.once('message', (message: { url: string }) => {
+      child.removeAllListeners('exit');
+      resolve({
+        url: message.url,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+export const startApiProcess = (databaseUrl: string) =>
+  startChild('./api-process.ts', { DATABASE_URL: databaseUrl, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0' });
+
+export const startBaseline = (databaseUrl: string) => startChild('./baseline.ts', { DATABASE_URL: databaseUrl });
+
+/** Runs `pnpm db:export`'s script to /dev/null and returns its peak RSS (MiB) and wall time (s). */
+export function measureExport(databaseUrl: string): Promise<{ peakRssMiB: number; seconds: number; rows: number }> {
+  const script = fileURLToPath(new URL('../../packages/db/scripts/db.ts', import.meta.url));
+  const started = performance.now();
+  const child = spawn(process.execPath, [script, 'export', '--out', '/dev/null'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      const rss = /peak RSS (\d+) MiB/.exec(stderr)?.[1];
+      const rows = /exported (\d+) products to/.exec(stderr)?.[1];
+      if (code !== 0 || !rss || !rows) return reject(new Error(`export failed (${code}): ${stderr.trim()}`));
+      resolve({ peakRssMiB: Number(rss), seconds: (performance.now() - started) / 1000, rows: Number(rows) });
+    });
+  });
+}
