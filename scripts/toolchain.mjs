@@ -83,15 +83,9 @@ function resolveToolchain() {
   return extra;
 }
 
-/** `pnpm install` only when the lockfile or manifests changed since the last install on this machine. */
+/** `pnpm install` only when the lockfile (which pins every manifest's dependencies) or the Node version changed. */
 function installWorkspace(env) {
-  const manifests = ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json'];
-  for (const dir of ['apps', 'packages']) {
-    for (const name of probe('ls', [path.join(ROOT, dir)])?.split('\n') ?? []) {
-      const file = path.join(dir, name, 'package.json');
-      if (existsSync(path.join(ROOT, file))) manifests.push(file);
-    }
-  }
+  const manifests = ['pnpm-lock.yaml', 'pnpm-workspace.yaml'];
   const hash = createHash('sha256');
   for (const file of manifests) if (existsSync(path.join(ROOT, file))) hash.update(readFileSync(path.join(ROOT, file)));
   hash.update(probe('node', ['--version'], env) ?? '');
@@ -117,7 +111,7 @@ if (command.length === 0 || command[0] === '--help' || command[0] === '-h') {
 
 Ensures Node >= ${MIN_NODE.join('.')} and pnpm ${PNPM_VERSION} (installing pinned copies into .toolchain/
 from the npm registry when the system has none), runs \`pnpm install --frozen-lockfile\` when the
-manifests changed, then runs <command> with that toolchain first on PATH.
+lockfile or the Node version changed, then runs <command> with that toolchain first on PATH.
 Set SHOP_TOOLCHAIN_QUIET=1 to silence its progress lines.`);
   process.exit(command.length === 0 ? 1 : 0);
 }
