@@ -35,11 +35,11 @@ export const startApiProcess = (databaseUrl: string) =>
 
 export const startBaseline = (databaseUrl: string) => startChild('./baseline.ts', { DATABASE_URL: databaseUrl });
 
-/** Runs `pnpm db:export`'s script to /dev/null and returns its peak RSS (MiB) and wall time (s). */
+/** Runs `db:export` exactly as users do (its package script, with its heap flags) and returns its peak RSS. */
 export function measureExport(databaseUrl: string): Promise<{ peakRssMiB: number; seconds: number; rows: number }> {
-  const script = fileURLToPath(new URL('../../packages/db/scripts/db.ts', import.meta.url));
   const started = performance.now();
-  const child = spawn(process.execPath, [script, 'export', '--out', '/dev/null'], {
+  const child = spawn('pnpm', ['--silent', 'run', 'db:export', '--out', '/dev/null'], {
+    cwd: fileURLToPath(new URL('../../packages/db/', import.meta.url)),
     env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -23,7 +23,7 @@ const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 export function toMarkdown(results: BenchResults): string {
   const lines = [
     `Run ${results.date} on ${results.machine.cores} cores (${results.machine.cpu}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ` +
-      `${results.options.connections} connections, ${results.options.seconds} s per workload.`,
+      `${results.options.connections} connections, ${results.options.seconds} s per workload (mix: p50/p99 are the worst of its four parts).`,
     '',
   ];
   for (const d of results.dialects) {
