@@ -78,16 +78,28 @@ export async function listAccountsForUser(em: EntityManager, ownerId: number): P
   return (await em.find(Account, { owner: ownerId }, { orderBy: { id: 'asc' } })).map(toAccountView);
 }
 
-/** balance = round(balance + delta, 2): SQLite stores NUMERIC as REAL, rounding keeps it at two places. */
+/** The largest NUMERIC(12,2) value; SQLite would store more, PostgreSQL would refuse it. */
+const MAX_BALANCE_CENTS = 999_999_999_999n;
+const fromCents = (cents: bigint) => {
+  const text = cents.toString().padStart(3, '0');
+  return `${text.slice(0, -2)}.${text.slice(-2)}`;
+};
+
+/**
+ * balance = round(balance ± amount, 2), conditional on the result staying within 0..NUMERIC(12,2): SQLite
+ * stores NUMERIC as REAL (rounding keeps two places) and enforces no precision, so the bound is explicit.
+ */
 async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1 | -1): Promise<void> {
-  const where = sign < 0 ? { id, balance: { $gte: amount } } : { id };
+  const headroom = fromCents(MAX_BALANCE_CENTS - toCents(amount));
+  const where = sign < 0 ? { id, balance: { $gte: amount } } : { id, balance: { $lte: headroom } };
   const changed = await em.nativeUpdate(Account, where, {
     balance: raw(`round(balance ${sign < 0 ? '-' : '+'} ?, 2)`, [amount]),
     updatedAt: new Date(),
   });
   if (changed === 1) return;
   await requireAccount(em, id);
-  throw new InsufficientFundsError(id, amount);
+  if (sign < 0) throw new InsufficientFundsError(id, amount);
+  throw new InvalidError(`the balance of account ${id} would exceed ${fromCents(MAX_BALANCE_CENTS)}`, 'amount');
 }
 
 export async function deposit(em: EntityManager, id: number, amount: string): Promise<AccountView> {
@@ -204,6 +216,5 @@ export async function listTransfers(
 export async function totalBalance(em: EntityManager): Promise<string> {
   const accounts = await em.find(Account, {}, { fields: ['balance'] });
   const cents = accounts.reduce((sum, a) => sum + toCents(formatMoney(a.balance)), 0n);
-  const text = cents.toString().padStart(3, '0');
-  return `${text.slice(0, -2)}.${text.slice(-2)}`;
+  return fromCents(cents);
 }

@@ -43,13 +43,25 @@ export interface NewProduct {
   metadata?: ProductMetadata | null;
 }
 
+// NUMERIC(10,2): at most 8 digits before the point and 2 after. The sign is left to the CHECK constraint
+// (price >= 0), so a negative price fails there, identically on both dialects.
+const PRICE = /^-?\d{1,8}(\.\d{1,2})?$/;
+
+/** Refuses what the column would round (PostgreSQL) or store as is (SQLite): money is never altered. */
+function requirePrice(price: string): string {
+  if (!PRICE.test(price))
+    throw new InvalidError(`price "${price}" must be a decimal with at most 8 digits and 2 places`, 'price');
+  return price;
+}
+
 async function requireCategory(em: EntityManager, id: number) {
   const category = await em.findOne(Category, { id });
   if (!category) throw new NotFoundError('category', id);
   return category;
 }
 
-export function createProduct(em: EntityManager, input: NewProduct): Promise<ProductView> {
+export async function createProduct(em: EntityManager, input: NewProduct): Promise<ProductView> {
+  requirePrice(input.price);
   return translateErrors(() =>
     em.transactional(async (tx) => {
       const product = tx.create(Product, {
@@ -67,7 +79,8 @@ export function createProduct(em: EntityManager, input: NewProduct): Promise<Pro
 }
 
 /** Bulk insert in one transaction (seeding, imports): all rows or none. Returns how many were created. */
-export function createProducts(em: EntityManager, inputs: NewProduct[]): Promise<number> {
+export async function createProducts(em: EntityManager, inputs: NewProduct[]): Promise<number> {
+  for (const input of inputs) requirePrice(input.price);
   return translateErrors(() =>
     em.transactional(async (tx) => {
       const now = new Date();
@@ -101,7 +114,8 @@ export async function getProduct(em: EntityManager, id: number): Promise<Product
 
 export type ProductPatch = Partial<NewProduct>;
 
-export function updateProduct(em: EntityManager, id: number, patch: ProductPatch): Promise<ProductView> {
+export async function updateProduct(em: EntityManager, id: number, patch: ProductPatch): Promise<ProductView> {
+  if (patch.price !== undefined) requirePrice(patch.price);
   return translateErrors(() =>
     em.transactional(async (tx) => {
       const product = await tx.findOne(Product, { id }, { populate: ['category'] });
@@ -182,7 +196,7 @@ export async function listProductsByCursor(
 ): Promise<ProductCursorPage> {
   const first = Math.min(Math.max(Math.trunc(request.first ?? 20), 1), MAX_PER_PAGE);
   // A cursor encodes the sort key values of the last row seen: one per ordered column.
-  if (request.after && !isCursorFor(request.after, 2)) {
+  if (request.after && !isCursorFor(request.after, request.orderBy ?? 'name')) {
     throw new InvalidError('cursor is malformed; pass the nextCursor of the previous page', 'after');
   }
   const cursor = await em.findByCursor(Product, {
@@ -200,10 +214,28 @@ export async function listProductsByCursor(
   };
 }
 
-function isCursorFor(encoded: string, keys: number): boolean {
+// The cursor's values go into the keyset WHERE clause: each must have the type of its column (a forged
+// cursor must not reach the database as an operator object, nor as text the column type cannot parse).
+const cursorKey: Record<ProductOrderField, (value: unknown) => boolean> = {
+  name: (value) => typeof value === 'string',
+  price: (value) =>
+    (typeof value === 'string' && /^\d{1,8}(\.\d{1,2})?$/.test(value)) ||
+    (typeof value === 'number' && Number.isFinite(value) && value >= 0),
+  createdAt: (value) =>
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
+};
+
+/** A cursor from listProductsByCursor with this ordering: [sort key, id]. */
+function isCursorFor(encoded: string, orderBy: ProductOrderField): boolean {
   try {
     const values = Cursor.decode(encoded);
-    return Array.isArray(values) && values.length === keys;
+    return (
+      Array.isArray(values) &&
+      values.length === 2 &&
+      cursorKey[orderBy](values[0]) &&
+      Number.isSafeInteger(values[1]) &&
+      (values[1] as number) > 0
+    );
   } catch {
     return false;
   }

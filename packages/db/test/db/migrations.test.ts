@@ -1,9 +1,22 @@
-// Migrations on each dialect: up from empty gives zero drift, down reverts step by step, up again works.
+// Migrations on each dialect: up from empty gives zero drift, down reverts one step at a time, up again works.
+// The brief that introduced this file listed two migrations; add_sessions (authentication) came later, so
+// "the last one" is add_sessions and add_last_login_at is the one before it.
 import { createTestDatabase, type TestDatabase, testDialect } from '@shop/db/testing';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { checkDrift, migrationStatus, resetDatabase } from '../../src/migrations.ts';
 
 const MIGRATIONS = ['initial', 'add_last_login_at', 'add_sessions'];
+const APP_TABLES = [
+  'accounts',
+  'categories',
+  'products',
+  'roles',
+  'sessions',
+  'transfers',
+  'user_profiles',
+  'user_roles',
+  'users',
+];
 const unavailable = testDialect === 'postgresql' && inject('postgresUnavailable');
 
 let db: TestDatabase | undefined;
@@ -12,13 +25,18 @@ afterEach(async () => {
   db = undefined;
 });
 
+const short = (name: string) => name.replace(/^Migration\d+_/, '');
+
+async function rows<T>(database: TestDatabase, sql: string): Promise<T[]> {
+  return database.orm.em.getConnection().execute<T[]>(sql);
+}
+
 async function tables(database: TestDatabase): Promise<string[]> {
   const sql =
     database.dialect === 'sqlite'
       ? "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
-      : "select table_name as name from information_schema.tables where table_schema = 'public'";
-  const rows = await database.orm.em.getConnection().execute<{ name: string }[]>(sql);
-  return rows
+      : 'select table_name as name from information_schema.tables where table_schema = current_schema()';
+  return (await rows<{ name: string }>(database, sql))
     .map((r) => r.name)
     .filter((name) => name !== 'mikro_orm_migrations')
     .sort();
@@ -28,59 +46,101 @@ async function userColumns(database: TestDatabase): Promise<string[]> {
   const sql =
     database.dialect === 'sqlite'
       ? "select name from pragma_table_info('users')"
-      : "select column_name as name from information_schema.columns where table_name = 'users'";
-  return (await database.orm.em.getConnection().execute<{ name: string }[]>(sql)).map((r) => r.name);
+      : "select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'users'";
+  return (await rows<{ name: string }>(database, sql)).map((r) => r.name);
+}
+
+async function status(database: TestDatabase) {
+  const { executed, pending } = await migrationStatus(database.orm);
+  return { executed: executed.map((m) => short(m.name)), pending: pending.map(short) };
 }
 
 describe.skipIf(unavailable)('migrations', () => {
-  it('migrate up from empty: all applied, nothing pending, zero drift', async () => {
+  it('migrate up from empty: all applied in order, nothing pending, zero drift', async () => {
     db = await createTestDatabase(testDialect, { migrate: false });
     expect(await tables(db)).toEqual([]);
-    expect((await migrationStatus(db.orm)).pending.map((n) => n.replace(/^Migration\d+_/, ''))).toEqual(MIGRATIONS);
+    expect(await status(db)).toEqual({ executed: [], pending: MIGRATIONS });
+    expect((await checkDrift(db.orm)).pending.map(short)).toEqual(MIGRATIONS);
+
     await db.orm.migrator.up();
-    const status = await migrationStatus(db.orm);
-    expect(status.executed.map((m) => m.name.replace(/^Migration\d+_/, ''))).toEqual(MIGRATIONS);
-    expect(status.pending).toEqual([]);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+    const { executed } = await migrationStatus(db.orm);
+    expect(executed.every((m) => m.executedAt instanceof Date && !Number.isNaN(m.executedAt.getTime()))).toBe(true);
     expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
-    expect(await tables(db)).toEqual(
-      [
-        'accounts',
-        'categories',
-        'products',
-        'roles',
-        'sessions',
-        'transfers',
-        'user_profiles',
-        'user_roles',
-        'users',
-      ].sort(),
-    );
+    expect(await tables(db)).toEqual(APP_TABLES);
+    expect(await userColumns(db)).toContain('last_login_at');
+    // Running up again is a no-op.
+    expect(await db.orm.migrator.up()).toEqual([]);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
   });
 
-  it('down one step at a time to zero, then up again', async () => {
+  it('down reverts only the last migration each time, keeping data, then up again', async () => {
     db = await createTestDatabase(testDialect);
-    await db.orm.migrator.down(); // add_sessions
-    expect(await tables(db)).not.toContain('sessions');
-    await db.orm.migrator.down(); // add_last_login_at
+    await rows(
+      db,
+      "insert into users (username, email, is_active, created_at, updated_at) values ('kept', 'kept@example.com', true, '2026-01-01', '2026-01-01')",
+    );
+
+    await db.orm.migrator.down(); // add_sessions only
+    expect(await status(db)).toEqual({ executed: ['initial', 'add_last_login_at'], pending: ['add_sessions'] });
+    expect(await tables(db)).toEqual(APP_TABLES.filter((t) => t !== 'sessions'));
+    expect(await userColumns(db)).toContain('last_login_at');
+    expect((await checkDrift(db.orm)).statements.join(' ')).toMatch(/sessions/);
+
+    await db.orm.migrator.down(); // add_last_login_at only
+    expect(await status(db)).toEqual({ executed: ['initial'], pending: ['add_last_login_at', 'add_sessions'] });
     expect(await userColumns(db)).not.toContain('last_login_at');
-    const status = await migrationStatus(db.orm);
-    expect(status.executed).toHaveLength(1);
-    expect(status.pending).toHaveLength(2);
-    expect((await checkDrift(db.orm)).statements.join(' ')).toContain('last_login_at');
+    expect(await userColumns(db)).toEqual(expect.arrayContaining(['id', 'username', 'email', 'is_active']));
+    expect(await tables(db)).toEqual(APP_TABLES.filter((t) => t !== 'sessions'));
+    expect(await rows(db, 'select username from users')).toEqual([{ username: 'kept' }]);
+    const drift = await checkDrift(db.orm);
+    expect(drift.pending.map(short)).toEqual(['add_last_login_at', 'add_sessions']);
+    expect(drift.statements.join(' ')).toContain('last_login_at');
+
+    await db.orm.migrator.up(); // both again
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+    expect(await userColumns(db)).toContain('last_login_at');
+    expect(await rows(db, 'select username, last_login_at from users')).toEqual([
+      { username: 'kept', last_login_at: null },
+    ]);
+    expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
+  });
+
+  it('down to zero leaves no application tables; up from there is clean', async () => {
+    db = await createTestDatabase(testDialect);
+    await rows(db, "insert into categories (name, created_at, updated_at) values ('c', '2026-01-01', '2026-01-01')");
     await db.orm.migrator.down({ to: 0 });
     expect(await tables(db)).toEqual([]);
+    expect(await status(db)).toEqual({ executed: [], pending: MIGRATIONS });
+
     await db.orm.migrator.up();
-    expect(await userColumns(db)).toContain('last_login_at');
+    expect(await tables(db)).toEqual(APP_TABLES);
+    expect(await rows(db, 'select * from categories')).toEqual([]);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
     expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
   });
 
-  it('resetDatabase drops everything and migrates from zero', async () => {
+  it('resetDatabase drops the data and migrates from zero, also from a partly migrated state', async () => {
     db = await createTestDatabase(testDialect);
-    await db.orm.em
-      .getConnection()
-      .execute("insert into roles (name, created_at, updated_at) values ('x', '2026-01-01', '2026-01-01')");
+    await rows(db, "insert into roles (name, created_at, updated_at) values ('x', '2026-01-01', '2026-01-01')");
     await resetDatabase(db.orm);
-    expect(await db.orm.em.getConnection().execute('select * from roles')).toEqual([]);
-    expect((await migrationStatus(db.orm)).executed).toHaveLength(MIGRATIONS.length);
+    expect(await rows(db, 'select * from roles')).toEqual([]);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+    expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
+
+    await rows(db, "insert into roles (name, created_at, updated_at) values ('y', '2026-01-01', '2026-01-01')");
+    await db.orm.migrator.down();
+    await db.orm.migrator.down();
+    await resetDatabase(db.orm);
+    expect(await rows(db, 'select * from roles')).toEqual([]);
+    expect(await tables(db)).toEqual(APP_TABLES);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+    expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
+
+    // From zero (no application tables at all) too.
+    await db.orm.migrator.down({ to: 0 });
+    await resetDatabase(db.orm);
+    expect(await tables(db)).toEqual(APP_TABLES);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
   });
 });
