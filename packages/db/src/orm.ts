@@ -6,9 +6,10 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { DatabaseTarget } from './database-url.ts';
 import { entities } from './entities/index.ts';
+import { listenToReads } from './services/read-model.ts';
+import { sqliteDriverClass } from './sqlite-statement-cache.ts';
 
 export type Dialect = DatabaseTarget['dialect'];
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -23,6 +24,8 @@ export interface OrmOptions {
   /** Called with every executed SQL statement (tests count queries with it). */
   onQuery?: (sql: string) => void;
   debug?: boolean;
+  /** SQLite: prepared statements kept per connection, keyed by SQL text (default 500; 0 = prepare every query). */
+  sqliteStatementCacheSize?: number;
 }
 
 // SQLite: WAL lets readers run beside the single writer; synchronous=NORMAL under WAL may lose the last
@@ -64,7 +67,11 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
     }),
   };
   if (target.dialect === 'sqlite') {
-    return { ...common, driver: SqliteDriver, dbName: target.file } as Partial<Options>;
+    return {
+      ...common,
+      driver: sqliteDriverClass(options.sqliteStatementCacheSize),
+      dbName: target.file,
+    } as Partial<Options>;
   }
   return {
     ...common,
@@ -79,6 +86,7 @@ export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}):
   if (target.dialect === 'sqlite' && target.file !== ':memory:')
     mkdirSync(path.dirname(target.file), { recursive: true });
   const orm = (await MikroORM.init(ormConfig(target, options))) as Orm;
+  if (options.onQuery) listenToReads(orm.config, options.onQuery);
   if (target.dialect === 'sqlite') {
     const connection = orm.em.getConnection();
     for (const pragma of SQLITE_PRAGMAS) {

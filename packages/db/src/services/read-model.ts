@@ -1,0 +1,118 @@
+// The read side: typed Kysely queries (MikroORM's own `em.getKysely()`) that select the columns a view
+// needs and map rows straight to DTOs — no entities, no identity map, no hydration. Writes stay in units
+// of work. Queries keep their parameters bound (MikroORM inlines them), so SQLite reuses prepared statements.
+import type { InferKyselyDB } from '@mikro-orm/sql';
+import type {
+  Kysely,
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryId,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
+import type { entities } from '../entities/index.ts';
+import { formatMoney } from '../money.ts';
+import type { EntityManager } from '../orm.ts';
+
+/** Tables as MikroORM infers them from the entities, plus the M:N pivot it creates for users ↔ roles. */
+export type ShopDB = InferKyselyDB<(typeof entities)[number]> & {
+  user_roles: { user_id: number; role_id: number };
+};
+
+/** Statement listeners per ORM configuration: the test harness counts Kysely statements like ORM ones. */
+const listeners = new WeakMap<object, (sql: string) => void>();
+
+export function listenToReads(config: object, listener: (sql: string) => void): void {
+  listeners.set(config, listener);
+}
+
+// Kysely hands plugins every (sub)query node it builds, but results only of executed statements: the
+// SQL is compiled when a node passes and reported when its result does.
+class ListeningPlugin implements KyselyPlugin {
+  readonly #compile: (node: RootOperationNode, queryId: QueryId) => string;
+  readonly #listener: (sql: string) => void;
+  readonly #pending = new WeakMap<QueryId, string>();
+  constructor(compile: (node: RootOperationNode, queryId: QueryId) => string, listener: (sql: string) => void) {
+    this.#compile = compile;
+    this.#listener = listener;
+  }
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    this.#pending.set(queryId, this.#compile(node, queryId));
+    return node;
+  }
+  transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const executed = this.#pending.get(queryId);
+    if (executed !== undefined) this.#listener(executed);
+    return Promise.resolve(result);
+  }
+}
+
+/** The typed query builder bound to `em` (and to its transaction, inside `em.transactional`). */
+export function reader(em: EntityManager): Kysely<ShopDB> {
+  const db = em.getKysely<ShopDB>();
+  const listener = listeners.get(em.config);
+  if (!listener) return db;
+  const executor = db.getExecutor();
+  return db.withPlugin(new ListeningPlugin((node, queryId) => executor.compileQuery(node, queryId).sql, listener));
+}
+
+/**
+ * Column values as each driver returns them, to the DTO's types: SQLite gives epoch milliseconds,
+ * 0/1, JSON text and REAL; PostgreSQL gives timestamp text, booleans, parsed JSON and NUMERIC text.
+ */
+export interface RowDecoder {
+  date(value: unknown): Date;
+  dateOrNull(value: unknown): Date | null;
+  bool(value: unknown): boolean;
+  json<T>(value: unknown): T | null;
+  money(value: unknown): string;
+  int(value: unknown): number;
+}
+
+const decoders = new WeakMap<object, RowDecoder>();
+
+export function rowDecoder(em: EntityManager): RowDecoder {
+  const platform = em.getPlatform();
+  let decoder = decoders.get(platform);
+  if (decoder) return decoder;
+  const date = (value: unknown): Date => {
+    if (value instanceof Date) return value;
+    if (typeof value === 'number') return new Date(value);
+    return platform.parseDate(value as string) as Date;
+  };
+  decoder = {
+    date,
+    dateOrNull: (value) => (value === null || value === undefined ? null : date(value)),
+    bool: (value) => value === true || value === 1 || value === '1' || value === 't',
+    json: <T>(value: unknown) => {
+      if (value === null || value === undefined) return null;
+      return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+    },
+    money: (value) => formatMoney(value as string | number),
+    // count(*) is a bigint (text) on PostgreSQL, a number on SQLite.
+    int: (value) => Number(value),
+  };
+  decoders.set(platform, decoder);
+  return decoder;
+}
+
+/** Parameters in the form each dialect stores: SQLite keeps booleans as 0/1 and datetimes as epoch ms. */
+export interface ParamEncoder {
+  bool(value: boolean): boolean | number;
+  date(value: Date): Date | number;
+  /** A decimal string; SQLite compares it with the REAL it stores for NUMERIC, PostgreSQL as NUMERIC. */
+  money(value: string): string | number;
+}
+
+const sqliteParams: ParamEncoder = {
+  bool: (value) => (value ? 1 : 0),
+  date: (value) => value.getTime(),
+  money: (value) => Number(value),
+};
+const serverParams: ParamEncoder = { bool: (value) => value, date: (value) => value, money: (value) => value };
+
+export const paramEncoder = (em: EntityManager): ParamEncoder => (isSqlite(em) ? sqliteParams : serverParams);
+
+const isSqlite = (em: EntityManager) => em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
