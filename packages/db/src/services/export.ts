@@ -1,20 +1,16 @@
-// Large data: every product, in bounded memory (keyset batches by id; the identity map is cleared per batch).
+// Large data: every product, in bounded memory (keyset batches by id, rows mapped straight to views: no
+// entity ever enters the identity map).
 import type { Writable } from 'node:stream';
-import { Product } from '../entities/index.ts';
 import type { EntityManager } from '../orm.ts';
-import { type ProductView, toProductView } from './products.ts';
+import { type ProductView, productRowMapper, selectProducts } from './product-reads.ts';
 
 /** Yields every product in id order, `batchSize` rows per query; memory stays flat whatever the row count. */
 export async function* iterateProducts(em: EntityManager, batchSize = 1000): AsyncGenerator<ProductView> {
+  const toView = productRowMapper(em);
   let lastId = 0;
   for (;;) {
-    const batch = await em.find(
-      Product,
-      { id: { $gt: lastId } },
-      { populate: ['category'], orderBy: { id: 'asc' }, limit: batchSize },
-    );
-    for (const product of batch) yield toProductView(product);
-    em.clear();
+    const batch = await selectProducts(em).where('p.id', '>', lastId).orderBy('p.id', 'asc').limit(batchSize).execute();
+    for (const row of batch) yield toView(row);
     const last = batch.at(-1);
     if (!last || batch.length < batchSize) return;
     lastId = last.id;
