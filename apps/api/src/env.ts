@@ -7,6 +7,8 @@ const ApiEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(20),
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Processes serving the port (node:cluster); 1 serves in the main process itself. */
+  API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type ApiSettings = z.infer<typeof ApiEnv>;

@@ -1,14 +1,17 @@
-// HTTP server: tRPC's node handler inside a plain node:http server, with request ids, one JSON log line per
-// request, bounded batches and bodies, and a graceful close that lets in-flight requests finish.
+// HTTP server: fastify with tRPC's fastify adapter as one plugin. Request ids, one JSON log line per
+// request, bounded batches and bodies, JSON 404s, and a graceful close that lets in-flight requests finish.
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Orm } from '@shop/db';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { TRPCError } from '@trpc/server';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { resolveResponse } from '@trpc/server/http';
+import Fastify, { type FastifyInstance, type FastifyPluginCallback, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { LoginLimiter } from './login-limiter.ts';
-import { appRouter } from './router.ts';
-import { bearerToken } from './trpc.ts';
+import { type AppRouter, appRouter } from './router.ts';
+import { bearerToken, type Context } from './trpc.ts';
 
 export interface ApiServerOptions {
   orm: Orm;
@@ -21,7 +24,13 @@ export interface ApiServerOptions {
   loginLimiter?: LoginLimiter;
 }
 
+/** The fastify instance, typed with the pino logger it was given. */
+export type ApiApp = FastifyInstance<http.Server, http.IncomingMessage, http.ServerResponse, Logger>;
+
 export interface ApiServer {
+  /** Later concerns (static files, CORS, docs) are plugins registered here, beside the tRPC one. */
+  app: ApiApp;
+  /** The underlying node:http server. */
   server: http.Server;
   listen(port: number, host: string): Promise<string>;
   /** Stops accepting, finishes in-flight requests (up to the grace period); does not close the ORM. */
@@ -29,6 +38,13 @@ export interface ApiServer {
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+const NOT_FOUND = JSON.stringify({ error: 'not found: procedures are served under /trpc/<router>.<procedure>' });
+
+/** A client's `x-request-id` when it is a plausible id (never trusted blindly into logs), else a UUID. */
+function requestIdOf(req: http.IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
 
 export function createApiServer({
   orm,
@@ -38,84 +54,142 @@ export function createApiServer({
   shutdownGraceMs = 10_000,
   loginLimiter = new LoginLimiter(),
 }: ApiServerOptions): ApiServer {
-  const requestIds = new WeakMap<http.IncomingMessage, string>();
-  const inFlight = new Set<http.ServerResponse>();
-  const handler = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    maxBatchSize,
-    maxBodySize: maxBodyBytes,
-    createContext: ({ req }) => {
-      const requestId = requestIds.get(req) ?? randomUUID();
-      return {
-        orm,
-        requestId,
-        log: log.child({ requestId }),
-        token: bearerToken(req.headers.authorization),
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
-        loginLimiter,
-      };
-    },
-    onError: ({ error, path, ctx }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        log.error({ requestId: ctx?.requestId, path, err: error.cause ?? error }, 'procedure failed');
-      }
-    },
+  const app = Fastify({
+    loggerInstance: log,
+    // The request child logger carries `requestId`; fastify's own two lines per request are replaced by
+    // the single line of the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // Not `requestIdHeader`: fastify would take the header's value unchecked.
+    genReqId: requestIdOf,
+    bodyLimit: maxBodyBytes,
+    keepAliveTimeout: 5_000,
+    // fastify's default is no limit at all; this is node:http's own default (slow-loris protection).
+    requestTimeout: 300_000,
+    // close() ends idle keep-alive sockets at once; busy ones finish their request first. A request that
+    // still arrives on an open connection while closing is served (with `Connection: close`), not refused.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
+    // A batched GET names every procedure in one path segment (find-my-way's default cap is 100 chars);
+    // node:http already bounds the whole request line by its header size limit.
+    routerOptions: { maxParamLength: 16_384 },
   });
 
-  const server = http.createServer((req, res) => {
-    const started = performance.now();
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    requestIds.set(req, requestId);
-    res.setHeader('x-request-id', requestId);
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-    res.on('finish', () => {
-      log.info(
-        {
-          requestId,
-          method: req.method,
-          path: req.url?.split('?')[0],
-          status: res.statusCode,
-          durationMs: Math.round((performance.now() - started) * 100) / 100,
-        },
-        'request',
-      );
-    });
-    if (!req.url?.startsWith('/trpc/')) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'not found: procedures are served under /trpc/<router>.<procedure>' }));
-      return;
-    }
-    handler(req, res);
+  let closing = false;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    // A response finished during close() tells its keep-alive client to hang up, so no socket outlives it.
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
-  server.keepAliveTimeout = 5_000;
+  app.addHook('onResponse', (request, reply, done) => {
+    const url = request.url;
+    const query = url.indexOf('?');
+    request.log.info(
+      {
+        method: request.method,
+        path: query === -1 ? url : url.slice(0, query),
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request',
+    );
+    done();
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).type('application/json').send(NOT_FOUND);
+  });
+  // fastify's default handler answers; with request logging off it would not log a 5xx of its own.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error }, 'request failed');
+    reply.send(error);
+  });
+  app.register(trpcPlugin, { prefix: '/trpc', orm, loginLimiter, maxBatchSize });
 
   return {
-    server,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve(`http://${shownHost}:${address.port}/trpc`);
-        });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        // In-flight responses tell their keep-alive clients to hang up, so no socket outlives its request.
-        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-        const force = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
-        server.closeIdleConnections();
-      }),
+    app,
+    server: app.server,
+    listen: async (port, host) => {
+      await app.listen({ port, host });
+      const address = app.server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${shownHost}:${address.port}/trpc`;
+    },
+    close: async () => {
+      closing = true;
+      const force = setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs);
+      force.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
+    },
   };
 }
+
+interface TrpcPluginOptions {
+  orm: Orm;
+  loginLimiter: LoginLimiter;
+  maxBatchSize: number;
+}
+
+/** Errors fastify raises before tRPC sees the request, answered as tRPC errors so clients get one shape. */
+const FASTIFY_ERRORS: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** The app router under its prefix: the only plugin that knows about tRPC. */
+const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { orm, loginLimiter, maxBatchSize }, done) => {
+  const createContext = ({ req }: { req: FastifyRequest }): Context => ({
+    orm,
+    requestId: req.id,
+    // fastify's per-request child of the pino instance, already bound to `requestId`.
+    log: req.log as Logger,
+    token: bearerToken(req.headers.authorization),
+    clientAddress: req.socket.remoteAddress ?? 'unknown',
+    loginLimiter,
+  });
+  const onError: NonNullable<FastifyTRPCPluginOptions<AppRouter>['trpcOptions']['onError']> = ({
+    error,
+    path,
+    req,
+  }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
+  };
+
+  // The body limit is fastify's (`bodyLimit`: it reads JSON bodies before tRPC runs, and tRPC's own
+  // maxBodySize only covers bodies it streams itself); its 413 is turned into tRPC's PAYLOAD_TOO_LARGE.
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    const code = FASTIFY_ERRORS[error.statusCode ?? 500];
+    if (!code) throw error;
+    const headers = new Headers();
+    for (const name of ['content-type', 'accept', 'trpc-accept']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers.set(name, value);
+    }
+    const params = request.params as { path?: string };
+    const response = await resolveResponse({
+      router: appRouter,
+      // The body is not read again: the error short-circuits every call before its input is parsed.
+      req: new Request(new URL(request.url, 'http://localhost'), { method: request.method, headers }),
+      path: params.path ?? '',
+      error: new TRPCError({ code, message: error.message }),
+      createContext: () => Promise.resolve(createContext({ req: request })),
+      maxBatchSize,
+      onError: (o) => onError({ ...o, req: request }),
+    });
+    return reply.send(response);
+  });
+
+  app.register(fastifyTRPCPlugin, {
+    trpcOptions: {
+      router: appRouter,
+      maxBatchSize,
+      createContext,
+      onError,
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+  done();
+};

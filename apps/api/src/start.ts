@@ -1,8 +1,9 @@
-// Opens the database, checks (or applies) migrations and starts the HTTP server: shared by `main.ts`
-// and the workspace's main job. Throws an Error with one clear line when something is not usable.
+// Opens the database, checks (or applies) migrations and starts the HTTP server: shared by `main.ts`,
+// the cluster workers and the workspace's main job. Throws an Error with one clear line when something is
+// not usable.
 import { describeTarget, loadDatabaseSettings, migrationStatus, type Orm, openOrm } from '@shop/db';
 import { type Logger, pino } from 'pino';
-import { loadApiSettings } from './env.ts';
+import { type ApiSettings, loadApiSettings } from './env.ts';
 import { createApiServer } from './server.ts';
 
 export interface RunningApi {
@@ -14,11 +15,25 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi({ migrate = false, env = process.env } = {}): Promise<RunningApi> {
-  const api = loadApiSettings(env);
+/** JSON lines on stdout; `pid` tells cluster workers apart. */
+export const createLogger = (api: Pick<ApiSettings, 'LOG_LEVEL'>): Logger =>
+  pino({ level: api.LOG_LEVEL, base: { service: 'shop-api', pid: process.pid } });
+
+/**
+ * Opens the ORM on the configured database, applies pending migrations when `migrate`, and refuses a
+ * database that still has pending ones. The caller owns (and closes) the returned ORM.
+ */
+export async function openDatabase({
+  migrate = false,
+  env = process.env,
+  log,
+}: {
+  migrate?: boolean;
+  env?: NodeJS.ProcessEnv;
+  log: Logger;
+}): Promise<{ orm: Orm; database: string }> {
   const db = loadDatabaseSettings(env);
   const database = describeTarget(db.target);
-  const log = pino({ level: api.LOG_LEVEL, base: { service: 'shop-api' } });
   const orm = await openOrm(db.target, { pool: db.pool }).catch((error: Error) => {
     throw new Error(`cannot open ${database}: ${error.message}`);
   });
@@ -33,6 +48,18 @@ export async function startApi({ migrate = false, env = process.env } = {}): Pro
         `${database} has ${pending.length} pending migration(s): run \`pnpm db:migrate\` first (or start with --migrate)`,
       );
     }
+    return { orm, database };
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+}
+
+export async function startApi({ migrate = false, env = process.env } = {}): Promise<RunningApi> {
+  const api = loadApiSettings(env);
+  const log = createLogger(api);
+  const { orm, database } = await openDatabase({ migrate, env, log });
+  try {
     const server = createApiServer({
       orm,
       log,

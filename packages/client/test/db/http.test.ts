@@ -82,6 +82,16 @@ describe('the API over real HTTP through @shop/client', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('refuses an oversized body with PAYLOAD_TOO_LARGE (413), as a typed client error', async () => {
+    api = await startApi(db());
+    const tooLarge = await failure(
+      api.anonymous.auth.login.mutate({ identifier: 'x'.repeat(1_100_000), password: 'password-1' }),
+    );
+    expect(tooLarge.data).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 });
+    // The server closed that connection (the rest of the body was never read); the next call gets a new one.
+    expect((await api.anonymous.health.live.query()).status).toBe('ok');
+  });
+
   it('lets an in-flight request finish on close, then refuses new ones', async () => {
     api = await startApi(db());
     const { client, server } = api;
