@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: dialectProjects(['test/**/*.test.ts']),
+    projects: dialectProjects(['test/*.test.ts'], ['test/unit/**/*.test.ts']),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

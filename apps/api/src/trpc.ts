@@ -2,10 +2,10 @@
 import { authenticate, DomainError, type EntityManager, type Orm, type Principal } from '@shop/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
-import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { domainErrorToTRPC } from './errors.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import { transformer } from './wire-format.ts';
 
 /** Built once per HTTP request (batched calls share it): no EntityManager here, see `dbProcedure`. */
 export interface Context {
@@ -25,7 +25,7 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Stack traces never reach the client; internal errors are masked (the server log keeps them).
   isDev: false,
   errorFormatter({ shape, error }) {

@@ -1,0 +1,83 @@
+// The response encoder writes exactly superjson's wire format, for every value (property-based).
+import fc from 'fast-check';
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { serializeOutput } from '../../src/wire-format.ts';
+
+// Keys with superjson's path metacharacters and prototype names, besides ordinary ones.
+const key = fc.oneof(fc.string(), fc.constantFrom('a.b', 'a\\b', '\\.', '', '__proto__', 'constructor', '0'));
+const dtoLike = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.date({ noInvalidDate: true }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+  ),
+}));
+// What only superjson's registry handles: the encoder must hand these over, not garble them.
+const exotic = fc.oneof(
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, new Date(Number.NaN)),
+  fc.bigInt(),
+  fc.array(fc.integer()).map((items) => new Set(items)),
+  fc.array(fc.tuple(fc.string(), fc.integer())).map((entries) => new Map(entries)),
+);
+
+/** The result, or the error message when superjson refuses the value (it throws on `__proto__` keys). */
+const outcome = (serialize: (value: unknown) => unknown, value: unknown) => {
+  try {
+    return { wire: serialize(value) };
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+};
+const superjsonOutcome = (value: unknown) => outcome((v) => superjson.serialize(v), value);
+
+describe('serializeOutput', () => {
+  it('equals superjson.serialize on plain values with Dates and undefined', () => {
+    fc.assert(
+      fc.property(dtoLike.value, (value) => {
+        expect(outcome(serializeOutput, value)).toStrictEqual(superjsonOutcome(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('equals superjson.serialize when exotic values or shared references appear anywhere', () => {
+    fc.assert(
+      fc.property(dtoLike.value, exotic, fc.string(), (value, odd, name) => {
+        const shared = { at: new Date(0) };
+        for (const wrapped of [{ value, [name]: odd }, [value, odd], { a: shared, b: [shared], value }]) {
+          expect(outcome(serializeOutput, wrapped)).toStrictEqual(superjsonOutcome(wrapped));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('round-trips a product page through superjson on the client side', () => {
+    const page = {
+      items: [
+        {
+          id: 1,
+          price: '12.50',
+          category: { id: 2, name: 'Books' },
+          metadata: { 'a.b': { c: [1, 'x'] } },
+          description: null,
+          createdAt: new Date('2026-01-02T03:04:05.678Z'),
+          updatedAt: new Date('2026-01-02T03:04:06.000Z'),
+        },
+      ],
+      total: 1,
+      totalIsExact: true,
+    };
+    const wire = serializeOutput(page);
+    expect(wire.meta?.values).toEqual({ 'items.0.createdAt': ['Date'], 'items.0.updatedAt': ['Date'] });
+    expect(superjson.deserialize(JSON.parse(JSON.stringify(wire)))).toStrictEqual(page);
+  });
+});
