@@ -1,8 +1,9 @@
 // Child process: the raw baseline. A bare node:http server that answers products.byId and the first page
 // of products.list with the same JSON the API sends, straight from the driver (better-sqlite3 prepared
-// statements, or a pg pool): what the stack costs is the difference.
+// statements, or a pg pool): what the stack costs is the difference. It also answers health.live with a
+// trivial JSON body (no database): the raw transport floor to hold the API's own floor against.
 import http from 'node:http';
-import { formatMoney, parseDatabaseUrl } from '@shop/db';
+import { EXACT_TOTAL_UP_TO, formatMoney, parseDatabaseUrl } from '@shop/db';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -21,6 +22,12 @@ interface Row {
 
 const SELECT = `select p.id, p.name, p.description, p.price, p.in_stock, p.metadata, p.created_at, p.updated_at,
   p.category_id, c.name as category_name from products p join categories c on c.id = p.category_id`;
+// Page 1 the way the API builds it: one statement, the total counted up to EXACT_TOTAL_UP_TO + 1 rows.
+const COUNT_LIMIT = EXACT_TOTAL_UP_TO + 1;
+const PAGE = `select p.id, p.name, p.description, p.price, p.in_stock, p.metadata, p.created_at, p.updated_at,
+  p.category_id, c.name as category_name,
+  (select count(*) from (select id from products limit ${COUNT_LIMIT}) as matching) as total
+  from products p join categories c on c.id = p.category_id order by p.name asc, p.id asc limit 20`;
 
 const target = parseDatabaseUrl(process.env.DATABASE_URL ?? '');
 let byId: (id: number) => Promise<Row | undefined>;
@@ -30,20 +37,19 @@ if (target.dialect === 'sqlite') {
   const db = new Database(target.file, { readonly: true });
   db.pragma('journal_mode = WAL');
   const one = db.prepare<[number], Row>(`${SELECT} where p.id = ?`);
-  const page = db.prepare<[], Row>(`${SELECT} order by p.name asc, p.id asc limit 20`);
-  const count = db.prepare<[], { n: number }>('select count(*) as n from products');
+  const page = db.prepare<[], Row & { total: number }>(PAGE);
   byId = async (id) => one.get(id);
-  firstPage = async () => ({ rows: page.all(), total: count.get()?.n ?? 0 });
+  firstPage = async () => {
+    const rows = page.all();
+    return { rows, total: Number(rows[0]?.total ?? 0) };
+  };
 } else {
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
   byId = async (id) =>
     (await pool.query<Row>({ name: 'by-id', text: `${SELECT} where p.id = $1`, values: [id] })).rows[0];
   firstPage = async () => {
-    const [rows, count] = await Promise.all([
-      pool.query<Row>({ name: 'page', text: `${SELECT} order by p.name asc, p.id asc limit 20` }),
-      pool.query<{ n: string }>({ name: 'count', text: 'select count(*) as n from products' }),
-    ]);
-    return { rows: rows.rows, total: Number(count.rows[0]?.n ?? 0) };
+    const { rows } = await pool.query<Row & { total: string }>({ name: 'page', text: PAGE });
+    return { rows, total: Number(rows[0]?.total ?? 0) };
   };
 }
 
@@ -70,7 +76,11 @@ const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   try {
     let body: string | undefined;
-    if (url.pathname === '/trpc/products.byId') {
+    if (url.pathname === '/trpc/health.live') {
+      body = JSON.stringify({
+        result: { data: { json: { status: 'ok', uptimeSeconds: Math.round(process.uptime()) } } },
+      });
+    } else if (url.pathname === '/trpc/products.byId') {
       const input = JSON.parse(url.searchParams.get('input') ?? '{}') as { json?: { id?: number } };
       const row = await byId(Number(input.json?.id));
       if (row) body = envelope(view(row), ['createdAt', 'updatedAt']);
@@ -79,7 +89,8 @@ const server = http.createServer(async (req, res) => {
       const pages = Math.ceil(total / 20);
       const items = rows.map(view);
       const dates = items.flatMap((_, i) => [`items.${i}.createdAt`, `items.${i}.updatedAt`]);
-      body = envelope({ items, total, page: 1, perPage: 20, pages, hasNext: pages > 1, hasPrev: false }, dates);
+      const page = { items, total, totalIsExact: total < COUNT_LIMIT, page: 1, perPage: 20, pages };
+      body = envelope({ ...page, hasNext: pages > 1, hasPrev: false }, dates);
     }
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
     res.end(body ?? '{"error":"not found"}');

@@ -1,13 +1,16 @@
-// One load run with autocannon (fixed connections and duration) and the numbers the report needs.
+// One load run with autocannon (fixed connections and duration, after a warm-up) and the numbers the report needs.
 import autocannon from 'autocannon';
 
 export interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Responses other than 200 (a batch with a failed call answers 207), plus socket errors and timeouts. */
   non2xx: number;
   errors: number;
   requests: number;
+  /** Responses per HTTP status, e.g. { "200": 9120, "500": 3 }. */
+  statuses: Record<string, number>;
 }
 
 export interface LoadRequest {
@@ -16,16 +19,25 @@ export interface LoadRequest {
   body?: string;
 }
 
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  /** Load before the measured run (same connections), not counted: JIT, pools and caches warm up. */
+  warmupSeconds: number;
+  headers?: Record<string, string>;
+}
+
 /** Runs `next()` for every request (so paths and bodies can vary) against `base` (the server origin). */
 export async function load(
   base: string,
   next: () => LoadRequest,
-  { connections, seconds, headers = {} }: { connections: number; seconds: number; headers?: Record<string, string> },
+  { connections, seconds, warmupSeconds, headers = {} }: LoadOptions,
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: base,
     connections,
     duration: seconds,
+    ...(warmupSeconds > 0 ? { warmup: { connections, duration: warmupSeconds } } : {}),
     headers: { 'content-type': 'application/json', ...headers },
     requests: [
       {
@@ -36,19 +48,56 @@ export async function load(
       },
     ],
   });
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([status, s]) => [status, s?.count ?? 0]),
+  );
+  const answered = Object.values(statuses).reduce((sum, n) => sum + n, 0);
+  const errors = result.errors + result.timeouts;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    non2xx: answered - (statuses['200'] ?? 0) + errors,
+    errors,
     requests: result.requests.total,
+    statuses,
+  };
+}
+
+/** Several loads side by side (connections split between them): one row, p50/p99 the worst of the parts. */
+export async function loadSideBySide(
+  base: string,
+  parts: (() => LoadRequest)[],
+  options: LoadOptions,
+): Promise<LoadResult> {
+  const connections = Math.max(1, Math.round(options.connections / parts.length));
+  const results = await Promise.all(parts.map((next) => load(base, next, { ...options, connections })));
+  const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  return {
+    requestsPerSecond: sum((r) => r.requestsPerSecond),
+    p50Ms: Math.max(...results.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    requests: sum((r) => r.requests),
+    statuses: results.reduce<Record<string, number>>((all, r) => {
+      for (const [status, n] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + n;
+      return all;
+    }, {}),
   };
 }
 
 export const query = (procedure: string, input: unknown): LoadRequest => ({
   path: `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
 });
+
+/** tRPC's httpBatchLink GET: `/trpc/a,b?batch=1&input={"0":{"json":…},"1":…}` (superjson-wrapped inputs). */
+export const batchQuery = (procedure: string, inputs: unknown[]): LoadRequest => {
+  const wrapped = Object.fromEntries(inputs.map((input, i) => [String(i), { json: input }]));
+  return {
+    path: `/trpc/${inputs.map(() => procedure).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(wrapped))}`,
+  };
+};
 
 export const mutation = (procedure: string, input: unknown): LoadRequest => ({
   method: 'POST',

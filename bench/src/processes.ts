@@ -1,4 +1,4 @@
-// Child processes of the bench (API, baseline, export) and their measurements.
+// Child processes of the bench besides the API (see api-child.ts): the raw baseline and db:export.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,11 +13,16 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  // Never outlive the bench, even when it fails.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
+    const early = (code: number | null) => reject(new Error(`${entry} exited with ${code} before listening`));
+    child.once('exit', early);
     child.once('message', (message: { url: string }) => {
-      child.removeAllListeners('exit');
+      child.off('exit', early);
       resolve({
         url: message.url,
         stop: () =>
@@ -29,9 +34,6 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
     });
   });
 }
-
-export const startApiProcess = (databaseUrl: string) =>
-  startChild('./api-process.ts', { DATABASE_URL: databaseUrl, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0' });
 
 export const startBaseline = (databaseUrl: string) => startChild('./baseline.ts', { DATABASE_URL: databaseUrl });
 

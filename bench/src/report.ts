@@ -1,64 +1,110 @@
-// The markdown table of a bench run.
-import type { LoadResult } from './load.ts';
-
-export interface DialectResults {
-  dialect: string;
-  products: number;
-  workloads: Record<string, LoadResult>;
-  baseline: Record<string, LoadResult>;
-  scale?: { small: number; large: number; firstPageP50: [number, number]; cursorP50: [number, number] };
-  exportRun?: { rows: number; peakRssMiB: number; seconds: number };
-  seedThroughClient?: { products: number; seconds: number };
-}
-
-export interface BenchResults {
-  date: string;
-  machine: { cores: number; node: string; cpu: string; memoryGiB: number };
-  options: Record<string, unknown>;
-  dialects: DialectResults[];
-}
+// The markdown report of a bench run: per dialect, the main table (API beside the raw baseline and the API's
+// own floor), the batched workload, API_WORKERS side by side, scale/export/seeding, the harness checks and
+// the targets.
+import type { BenchResults, DialectResults, Row } from './results.ts';
+import { targetsMarkdown } from './targets.ts';
+import { LIVE } from './workloads.ts';
 
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+const ratio = (a: number, b: number | undefined) => (b ? `${Math.round((100 * a) / b)} %` : '');
+
+function mainTable(d: DialectResults): string[] {
+  const floor = d.api.find((r) => r.key === LIVE)?.requestsPerSecond;
+  return [
+    '| workload | req/s | p50 ms | p99 ms | non-2xx | raw baseline req/s | API / raw baseline | API / floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...d.api.map((r) => {
+      const raw = d.baseline.find((b) => b.key === r.key)?.requestsPerSecond;
+      return (
+        `| ${r.label} | ${r.requestsPerSecond} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.non2xx} | ${raw ?? ''} | ` +
+        `${ratio(r.requestsPerSecond, raw)} | ${ratio(r.requestsPerSecond, floor)} |`
+      );
+    }),
+    '',
+    'Raw baseline: a bare node:http server on the same database answering the same JSON straight from the ' +
+      'driver; its health.live is a trivial JSON endpoint (no database), the raw transport floor. ' +
+      "API / floor: req/s over the API's own health.live req/s.",
+  ];
+}
+
+function batchTable(d: DialectResults): string[] {
+  const b = d.batch;
+  if (!b) return [];
+  const single = d.api.find((r) => r.key === 'products.byId')?.requestsPerSecond;
+  const calls = b.requestsPerSecond * b.calls;
+  return [
+    '',
+    '| batched workload | HTTP req/s | calls/s | p50 ms per request | p99 ms per request | non-2xx | calls/s ÷ single byId req/s |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| ${b.label} | ${b.requestsPerSecond} | ${calls} | ${ms(b.p50Ms)} | ${ms(b.p99Ms)} | ${b.non2xx} | ${
+      single ? `${(calls / single).toFixed(2)} ×` : ''
+    } |`,
+  ];
+}
+
+function workersTable(d: DialectResults): string[] {
+  const runs = [...d.workers].sort((a, b) => a.workers - b.workers);
+  if (runs.length < 2) return [];
+  const base = runs[0];
+  const processes = (n: number | null) => (n === null ? '' : ` (${n} process${n === 1 ? '' : 'es'})`);
+  const cells = (r: Row | undefined) => (r ? [r.requestsPerSecond, ms(r.p50Ms), ms(r.p99Ms)] : ['', '', '']);
+  const head = runs.flatMap((w) => [`API_WORKERS=${w.workers}${processes(w.processes)} req/s`, 'p50 ms', 'p99 ms']);
+  const gains = runs.slice(1).map((w) => `${w.workers} ÷ ${base?.workers} workers`);
+  return [
+    '',
+    `| workload | ${[...head, ...gains].join(' | ')} |`,
+    `|---|${[...head, ...gains].map(() => '---:').join('|')}|`,
+    ...(base?.rows ?? []).map((row) => {
+      const found = runs.map((w) => w.rows.find((r) => r.key === row.key));
+      const gain = found
+        .slice(1)
+        .map((r) => (r ? `${(r.requestsPerSecond / row.requestsPerSecond).toFixed(2)} ×` : ''));
+      return `| ${row.label} | ${[...found.flatMap(cells), ...gain].join(' | ')} |`;
+    }),
+    '',
+    `API_WORKERS=${base?.workers} is the main table's run; processes counts the API's process tree (a cluster primary and its workers).`,
+  ];
+}
+
+function lines(d: DialectResults): string[] {
+  const out: string[] = [];
+  if (d.scale) {
+    const { small, large, firstPageP50: f, cursorP50: c } = d.scale;
+    out.push(
+      `Scale ${small.toLocaleString('en')} → ${large.toLocaleString('en')} products: first page p50 ${ms(f[0])} → ${ms(f[1])} ms ` +
+        `(×${(f[1] / Math.max(f[0], 1)).toFixed(2)}), deep cursor page p50 ${ms(c[0])} → ${ms(c[1])} ms (×${(c[1] / Math.max(c[0], 1)).toFixed(2)}).`,
+    );
+  }
+  if (d.exportRun) {
+    out.push(
+      `Export of ${d.exportRun.rows.toLocaleString('en')} products: peak RSS ${d.exportRun.peakRssMiB} MiB, ${d.exportRun.seconds.toFixed(1)} s.`,
+    );
+  }
+  if (d.seedThroughClient) {
+    out.push(
+      `Seeding ${d.seedThroughClient.products.toLocaleString('en')} products through the client: ${d.seedThroughClient.seconds.toFixed(1)} s.`,
+    );
+  }
+  if (d.profile) {
+    out.push(
+      `CPU profile of ${d.profile.workload} (API_WORKERS=1, ${d.profile.requestsPerSecond} req/s under the profiler): ${d.profile.file}.`,
+    );
+  }
+  return out.length ? ['', ...out] : [];
+}
 
 export function toMarkdown(results: BenchResults): string {
-  const lines = [
+  const o = results.options;
+  const out = [
     `Run ${results.date} on ${results.machine.cores} cores (${results.machine.cpu}), ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ` +
-      `${results.options.connections} connections, ${results.options.seconds} s per workload (mix: p50/p99 are the worst of its four parts).`,
+      `${o.connections} connections, ${o.seconds} s per workload after a ${o.warmupSeconds} s warm-up (mix: p50/p99 are the worst of its four parts).`,
     '',
   ];
   for (const d of results.dialects) {
-    lines.push(`#### ${d.dialect} (${d.products.toLocaleString('en')} products)`, '');
-    lines.push(
-      '| workload | req/s | p50 ms | p99 ms | non-2xx | baseline req/s | API / baseline |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const [name, r] of Object.entries(d.workloads)) {
-      const b = d.baseline[name];
-      lines.push(
-        `| ${name} | ${r.requestsPerSecond} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.non2xx + r.errors} | ${b ? b.requestsPerSecond : ''} | ${
-          b ? `${Math.round((100 * r.requestsPerSecond) / b.requestsPerSecond)} %` : ''
-        } |`,
-      );
-    }
-    lines.push('');
-    if (d.scale) {
-      const { small, large, firstPageP50: f, cursorP50: c } = d.scale;
-      lines.push(
-        `Scale ${small.toLocaleString('en')} → ${large.toLocaleString('en')} products: first page p50 ${ms(f[0])} → ${ms(f[1])} ms ` +
-          `(×${(f[1] / f[0]).toFixed(2)}), deep cursor page p50 ${ms(c[0])} → ${ms(c[1])} ms (×${(c[1] / c[0]).toFixed(2)}).`,
-      );
-    }
-    if (d.exportRun) {
-      lines.push(
-        `Export of ${d.exportRun.rows.toLocaleString('en')} products: peak RSS ${d.exportRun.peakRssMiB} MiB, ${d.exportRun.seconds.toFixed(1)} s.`,
-      );
-    }
-    if (d.seedThroughClient) {
-      lines.push(
-        `Seeding ${d.seedThroughClient.products.toLocaleString('en')} products through the client: ${d.seedThroughClient.seconds.toFixed(1)} s.`,
-      );
-    }
-    lines.push('');
+    out.push(`#### ${d.dialect} (${d.products.toLocaleString('en')} products)`, '');
+    out.push(...mainTable(d), ...batchTable(d), ...workersTable(d), ...lines(d), '');
+    if (d.checks.length) out.push('Checks:', '', ...d.checks.map((c) => `- ${c}`), '');
+    out.push(...targetsMarkdown(d), '');
   }
-  return lines.join('\n');
+  return out.join('\n');
 }
