@@ -2,11 +2,13 @@
 // (balance = balance ± amount WHERE balance >= amount), never by writing back a value read earlier, so
 // concurrent transfers cannot lose updates on PostgreSQL's READ COMMITTED nor on SQLite.
 import { DeadlockException, LockWaitTimeoutException, raw } from '@mikro-orm/core';
+import type { ExpressionBuilder } from 'kysely';
 import { Account, type IAccount, type ITransfer, Transfer, User } from '../entities/index.ts';
 import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError, translateErrors } from '../errors.ts';
 import { formatMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
-import { type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
+import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
+import { reader, rowDecoder, type ShopDB } from './read-model.ts';
 
 export interface AccountView {
   id: number;
@@ -70,12 +72,31 @@ export async function openAccount(em: EntityManager, ownerId: number, initialDep
   );
 }
 
+const selectAccounts = (em: EntityManager) =>
+  reader(em).selectFrom('accounts').select(['id', 'owner_id', 'balance', 'created_at', 'updated_at']);
+
+type AccountRow = Awaited<ReturnType<ReturnType<typeof selectAccounts>['executeTakeFirstOrThrow']>>;
+
+function accountRowMapper(em: EntityManager): (row: AccountRow) => AccountView {
+  const decode = rowDecoder(em);
+  return (row) => ({
+    id: row.id,
+    ownerId: row.owner_id,
+    balance: decode.money(row.balance),
+    createdAt: decode.date(row.created_at),
+    updatedAt: decode.date(row.updated_at),
+  });
+}
+
 export async function getAccount(em: EntityManager, id: number): Promise<AccountView> {
-  return toAccountView(await requireAccount(em, id));
+  const row = await selectAccounts(em).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('account', id);
+  return accountRowMapper(em)(row);
 }
 
 export async function listAccountsForUser(em: EntityManager, ownerId: number): Promise<AccountView[]> {
-  return (await em.find(Account, { owner: ownerId }, { orderBy: { id: 'asc' } })).map(toAccountView);
+  const rows = await selectAccounts(em).where('owner_id', '=', ownerId).orderBy('id', 'asc').execute();
+  return rows.map(accountRowMapper(em));
 }
 
 /** The largest NUMERIC(12,2) value; SQLite would store more, PostgreSQL would refuse it. */
@@ -196,20 +217,43 @@ export async function transferFunds(em: EntityManager, request: TransferRequest)
   }
 }
 
-/** An account's ledger, newest first: transfers from or to it. */
+/** An account's ledger, newest first: transfers from or to it, with the capped total in the same statement. */
 export async function listTransfers(
   em: EntityManager,
   accountId: number,
   request: PageRequest = {},
 ): Promise<Page<TransferView>> {
-  await requireAccount(em, accountId);
+  const known = await reader(em).selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+  if (!known) throw new NotFoundError('account', accountId);
   const window = pageWindow(request);
-  const [rows, total] = await em.findAndCount(
-    Transfer,
-    { $or: [{ fromAccount: accountId }, { toAccount: accountId }] },
-    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: window.limit, offset: window.offset },
+  const ofAccount = (eb: ExpressionBuilder<ShopDB & { t: ShopDB['transfers'] }, 't'>) =>
+    eb.or([eb('t.from_account_id', '=', accountId), eb('t.to_account_id', '=', accountId)]);
+  const count = cappedCount(
+    reader(em),
+    reader(em).selectFrom('transfers as t').select('t.id').where(ofAccount),
+    window,
   );
-  return toPage(rows.map(toTransferView), total, window);
+  const rows = await reader(em)
+    .selectFrom('transfers as t')
+    .select(['t.id', 't.from_account_id', 't.to_account_id', 't.amount', 't.idempotency_key', 't.created_at'])
+    .select(count.as('total'))
+    .where(ofAccount)
+    .orderBy('t.created_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(window.limit)
+    .offset(window.offset)
+    .execute();
+  const counted = rows[0]?.total ?? (window.offset === 0 ? 0 : (await count.executeTakeFirstOrThrow()).total);
+  const decode = rowDecoder(em);
+  const items = rows.map((row) => ({
+    id: row.id,
+    fromAccountId: row.from_account_id,
+    toAccountId: row.to_account_id,
+    amount: decode.money(row.amount),
+    idempotencyKey: row.idempotency_key ?? null,
+    createdAt: decode.date(row.created_at),
+  }));
+  return toPage(items, Number(counted), window);
 }
 
 /** Sum of all balances, as a decimal string (the invariant transfers must preserve). */

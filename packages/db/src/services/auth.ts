@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Role, Session, User } from '../entities/index.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
+import { paramEncoder, reader } from './read-model.ts';
+import { decodeRoleNames, roleNamesOf } from './user-reads.ts';
 import { createUser, type NewUser, toUserView, type UserView } from './users.ts';
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -68,21 +70,24 @@ export interface Principal {
   sessionId: number;
 }
 
-/** The signed-in user behind a bearer token, or null when unknown, expired, revoked or deactivated. */
+/**
+ * The signed-in user behind a bearer token, or null when unknown, expired, revoked or deactivated. Runs
+ * before every signed-in call: one statement, no entities (the session, its user and the role names).
+ */
 export async function authenticate(em: EntityManager, token: string, now = new Date()): Promise<Principal | null> {
   if (token.length < 20 || token.length > 100) return null;
-  const session = await em.findOne(
-    Session,
-    { tokenHash: sha256(token), revokedAt: null, expiresAt: { $gt: now } },
-    { populate: ['user', 'user.roles'] },
-  );
-  if (!session?.user.isActive) return null;
-  return {
-    userId: session.user.id,
-    username: session.user.username,
-    roles: session.user.roles.getItems().map((r) => r.name),
-    sessionId: session.id,
-  };
+  const param = paramEncoder(em);
+  const row = await reader(em)
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select((eb) => ['s.id as session_id', 'u.id', 'u.username', roleNamesOf(em, eb).as('roles')])
+    .where('s.token_hash', '=', sha256(token))
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', param.date(now) as Date)
+    .where('u.is_active', '=', param.bool(true) as boolean)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { userId: row.id, username: row.username, roles: decodeRoleNames(em, row.roles), sessionId: row.session_id };
 }
 
 /** Revokes one session; idempotent. */

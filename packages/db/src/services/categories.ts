@@ -1,8 +1,8 @@
 // Categories: CRUD and the tutorial's aggregation (products per category, GROUP BY ... HAVING).
-import { raw } from '@mikro-orm/core';
 import { Category, Product } from '../entities/index.ts';
 import { ConflictError, NotFoundError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
+import { reader, rowDecoder } from './read-model.ts';
 
 export interface CategoryView {
   id: number;
@@ -28,14 +28,27 @@ export function createCategory(em: EntityManager, name: string): Promise<Categor
   );
 }
 
+const selectCategories = (em: EntityManager) =>
+  reader(em).selectFrom('categories').select(['id', 'name', 'created_at', 'updated_at']);
+
+function categoryRowMapper(em: EntityManager) {
+  const decode = rowDecoder(em);
+  return (row: { id: number; name: string; created_at: unknown; updated_at: unknown }): CategoryView => ({
+    id: row.id,
+    name: row.name,
+    createdAt: decode.date(row.created_at),
+    updatedAt: decode.date(row.updated_at),
+  });
+}
+
 export async function listCategories(em: EntityManager): Promise<CategoryView[]> {
-  return (await em.find(Category, {}, { orderBy: { name: 'asc' } })).map(toCategoryView);
+  return (await selectCategories(em).orderBy('name', 'asc').execute()).map(categoryRowMapper(em));
 }
 
 export async function getCategory(em: EntityManager, id: number): Promise<CategoryView> {
-  const category = await em.findOne(Category, { id });
-  if (!category) throw new NotFoundError('category', id);
-  return toCategoryView(category);
+  const row = await selectCategories(em).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('category', id);
+  return categoryRowMapper(em)(row);
 }
 
 export function renameCategory(em: EntityManager, id: number, name: string): Promise<CategoryView> {
@@ -72,13 +85,14 @@ export interface CategoryStat {
  * without products count 0 (LEFT JOIN), so the default lists every category.
  */
 export async function categoryStats(em: EntityManager, { minProducts = 0 } = {}): Promise<CategoryStat[]> {
-  const rows = await em
-    .createQueryBuilder(Category, 'c')
-    .select(['c.id', 'c.name', raw('count(p.id) as product_count')])
-    .leftJoin('c.products', 'p')
+  const rows = await reader(em)
+    .selectFrom('categories as c')
+    .leftJoin('products as p', 'p.category_id', 'c.id')
+    .select((eb) => ['c.id', 'c.name', eb.fn.count<number | string>('p.id').as('product_count')])
     .groupBy(['c.id', 'c.name'])
-    .having('count(p.id) >= ?', [minProducts])
-    .orderBy({ name: 'asc' })
-    .execute<{ id: number; name: string; product_count: number | string }[]>('all', false);
+    .having((eb) => eb.fn.count('p.id'), '>=', minProducts)
+    .orderBy('c.name', 'asc')
+    .execute();
+  // count() is a bigint (text) on PostgreSQL.
   return rows.map((row) => ({ categoryId: row.id, name: row.name, productCount: Number(row.product_count) }));
 }

@@ -115,4 +115,4 @@ const serverParams: ParamEncoder = { bool: (value) => value, date: (value) => va
 
 export const paramEncoder = (em: EntityManager): ParamEncoder => (isSqlite(em) ? sqliteParams : serverParams);
 
-const isSqlite = (em: EntityManager) => em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+export const isSqlite = (em: EntityManager) => em.getPlatform().constructor.name.toLowerCase().includes('sqlite');

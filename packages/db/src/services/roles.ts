@@ -2,9 +2,10 @@
 import { Role, User } from '../entities/index.ts';
 import { NotFoundError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
-import type { Page, PageRequest } from './pagination.ts';
-import { pageWindow, toPage } from './pagination.ts';
+import { reader } from './read-model.ts';
 import { toUserView, type UserView } from './users.ts';
+
+export { usersWithRole } from './user-reads.ts';
 
 export interface RoleView {
   id: number;
@@ -21,9 +22,8 @@ export function createRole(em: EntityManager, name: string): Promise<RoleView> {
   );
 }
 
-export async function listRoles(em: EntityManager): Promise<RoleView[]> {
-  const roles = await em.find(Role, {}, { orderBy: { name: 'asc' }, fields: ['id', 'name'] });
-  return roles.map((role) => ({ id: role.id, name: role.name }));
+export function listRoles(em: EntityManager): Promise<RoleView[]> {
+  return reader(em).selectFrom('roles').select(['id', 'name']).orderBy('name', 'asc').execute();
 }
 
 async function changeMembership(em: EntityManager, userId: number, roleName: string, add: boolean): Promise<UserView> {
@@ -46,19 +46,3 @@ export const assignRole = (em: EntityManager, userId: number, roleName: string) 
   changeMembership(em, userId, roleName, true);
 export const revokeRole = (em: EntityManager, userId: number, roleName: string) =>
   changeMembership(em, userId, roleName, false);
-
-export async function usersWithRole(
-  em: EntityManager,
-  roleName: string,
-  request: PageRequest = {},
-): Promise<Page<UserView>> {
-  const role = await em.findOne(Role, { name: roleName });
-  if (!role) throw new NotFoundError('role', roleName);
-  const window = pageWindow(request);
-  const [users, total] = await em.findAndCount(
-    User,
-    { roles: role },
-    { populate: ['roles', 'profile'], orderBy: { id: 'asc' }, limit: window.limit, offset: window.offset },
-  );
-  return toPage(users.map(toUserView), total, window);
-}

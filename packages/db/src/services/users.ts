@@ -1,29 +1,18 @@
 // Users: CRUD, bulk operations and search. Every mutation is one em.transactional unit of work.
-import { type FilterQuery, wrap } from '@mikro-orm/core';
+import { wrap } from '@mikro-orm/core';
 import { Account, type IUser, Session, User } from '../entities/index.ts';
 import { type ConflictDetail, ConflictError, NotFoundError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword } from '../passwords.ts';
-import { type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
-import { containsIgnoringCase } from './text-search.ts';
+import { normalizeEmail, type UserView } from './user-reads.ts';
+
+export * from './user-reads.ts';
 
 export interface NewUser {
   username: string;
   email: string;
   password?: string;
   isActive?: boolean;
-}
-
-export interface UserView {
-  id: number;
-  username: string;
-  email: string;
-  isActive: boolean;
-  lastLoginAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  roles: string[];
-  profile: { firstName: string | null; lastName: string | null; bio: string | null } | null;
 }
 
 const USER_POPULATE = ['profile', 'roles'] as const;
@@ -50,8 +39,6 @@ export function toUserView(user: IUser): UserView {
       : null,
   };
 }
-
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 async function buildUser(em: EntityManager, input: NewUser) {
   return em.create(User, {
@@ -112,58 +99,6 @@ export async function createUsers(em: EntityManager, inputs: NewUser[]): Promise
   );
 }
 
-export async function getUser(em: EntityManager, id: number): Promise<UserView> {
-  const user = await em.findOne(User, { id }, { populate: USER_POPULATE });
-  if (!user) throw new NotFoundError('user', id);
-  return toUserView(user);
-}
-
-export async function getUserByUsername(em: EntityManager, username: string): Promise<UserView> {
-  const user = await em.findOne(User, { username }, { populate: USER_POPULATE });
-  if (!user) throw new NotFoundError('user', username);
-  return toUserView(user);
-}
-
-async function pageOfUsers(
-  em: EntityManager,
-  where: FilterQuery<IUser>,
-  request: PageRequest,
-): Promise<Page<UserView>> {
-  const window = pageWindow(request);
-  const [users, total] = await em.findAndCount(User, where, {
-    populate: USER_POPULATE,
-    orderBy: { id: 'asc' },
-    limit: window.limit,
-    offset: window.offset,
-  });
-  return toPage(users.map(toUserView), total, window);
-}
-
-export const listUsers = (em: EntityManager, request: PageRequest & { isActive?: boolean } = {}) =>
-  pageOfUsers(em, request.isActive === undefined ? {} : { isActive: request.isActive }, request);
-
-export interface UserSearch extends PageRequest {
-  /** Case-insensitive "contains"; % and _ match literally. */
-  username?: string;
-  /** Exact match (case-insensitive: emails are stored lower-case). */
-  email?: string;
-  isActive?: boolean;
-  createdAfter?: Date;
-  /** 'all' ANDs the given criteria (the tutorial's filter chain); 'any' ORs them (its or_ example). */
-  match?: 'all' | 'any';
-}
-
-export function searchUsers(em: EntityManager, search: UserSearch): Promise<Page<UserView>> {
-  const criteria: FilterQuery<IUser>[] = [];
-  if (search.username) criteria.push({ [containsIgnoringCase('username', search.username)]: [] } as FilterQuery<IUser>);
-  if (search.email) criteria.push({ email: normalizeEmail(search.email) });
-  if (search.isActive !== undefined) criteria.push({ isActive: search.isActive });
-  if (search.createdAfter) criteria.push({ createdAt: { $gt: search.createdAfter } });
-  const where: FilterQuery<IUser> =
-    criteria.length === 0 ? {} : search.match === 'any' ? { $or: criteria } : { $and: criteria };
-  return pageOfUsers(em, where, search);
-}
-
 export interface UserPatch {
   username?: string;
   email?: string;
@@ -221,9 +156,4 @@ export async function deleteInactiveUsers(em: EntityManager): Promise<{ deleted:
       return { deleted, keptWithBalance };
     }),
   );
-}
-
-export async function countUsers(em: EntityManager): Promise<{ total: number; active: number }> {
-  const [total, active] = await Promise.all([em.count(User), em.count(User, { isActive: true })]);
-  return { total, active };
 }
