@@ -37,7 +37,7 @@ try {
   const products = await anonymous.products.list.query({ perPage: 1 });
   console.log(`
 shop-rpc API ready at ${api.url}  (${api.database})
-  ${products.total} products. ${adminLine}
+  ${products.total}${products.totalIsExact ? '' : '+'} products. ${adminLine}
   Ctrl-C stops it.
 
 Typed calls (see packages/client/examples/tour.ts; run: pnpm --filter @shop/client example):

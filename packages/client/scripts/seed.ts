@@ -72,8 +72,15 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
     say(`users: ${created.users}/${wanted.length}`);
   }
 
-  // Products have no natural key: count the seed's own (marked) products and create the rest in order.
-  const present = (await client.products.list.query({ nameContains: SEED_PRODUCT_MARK, perPage: 1 })).total;
+  // Products have no natural key: count the seed's own (marked) products and create the rest in order. A
+  // page's total is exact as far as the page reaches, so ask for the page at the wanted count.
+  const present = (
+    await client.products.list.query({
+      nameContains: SEED_PRODUCT_MARK,
+      perPage: 1,
+      page: Math.max(options.products, 1),
+    })
+  ).total;
   for (let next = present; next < options.products; ) {
     const calls = [];
     for (let c = 0; c < CALLS_PER_ROUND && next < options.products; c++) {
