@@ -217,14 +217,15 @@ export async function transferFunds(em: EntityManager, request: TransferRequest)
   }
 }
 
-/** An account's ledger, newest first: transfers from or to it, with the capped total in the same statement. */
+/**
+ * An account's ledger, newest first: transfers from or to it, with the capped total in the same statement.
+ * A ledger row proves its account exists (foreign keys), so only an empty page asks whether it does.
+ */
 export async function listTransfers(
   em: EntityManager,
   accountId: number,
   request: PageRequest = {},
 ): Promise<Page<TransferView>> {
-  const known = await reader(em).selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
-  if (!known) throw new NotFoundError('account', accountId);
   const window = pageWindow(request);
   const ofAccount = (eb: ExpressionBuilder<ShopDB & { t: ShopDB['transfers'] }, 't'>) =>
     eb.or([eb('t.from_account_id', '=', accountId), eb('t.to_account_id', '=', accountId)]);
@@ -243,7 +244,18 @@ export async function listTransfers(
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  const counted = rows[0]?.total ?? (window.offset === 0 ? 0 : (await count.executeTakeFirstOrThrow()).total);
+  let counted = rows[0]?.total;
+  if (counted === undefined) {
+    // No row to carry the total: the account may be unknown, or the page past the end (count on its own).
+    const empty = await reader(em)
+      .selectNoFrom((eb) => [
+        eb.selectFrom('accounts').select('id').where('id', '=', accountId).as('known'),
+        count.as('total'),
+      ])
+      .executeTakeFirstOrThrow();
+    if (empty.known === null) throw new NotFoundError('account', accountId);
+    counted = empty.total;
+  }
   const decode = rowDecoder(em);
   const items = rows.map((row) => ({
     id: row.id,
