@@ -8,6 +8,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { DatabaseTarget } from './database-url.ts';
 import { entities } from './entities/index.ts';
+import { namedStatementsOptions } from './postgres-statement-names.ts';
 import { listenToReads } from './services/read-model.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
 
@@ -78,6 +79,7 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
     driver: PostgreSqlDriver,
     clientUrl: target.url,
     pool: { max: options.pool?.max ?? 10, idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000 },
+    driverOptions: namedStatementsOptions(),
   } as Partial<Options>;
 }
 

@@ -203,18 +203,15 @@ export async function productSummaries(em: EntityManager, filters: ProductFilter
   return rows.map((row) => ({ id: row.id, name: row.name, price: decode.money(row.price) }));
 }
 
-export async function countProducts(em: EntityManager): Promise<number> {
-  const row = await reader(em)
-    .selectFrom('products')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const countRows = async (em: EntityManager, table: 'products' | 'categories') =>
+  Number(
+    (
+      await reader(em)
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
-export async function countCategories(em: EntityManager): Promise<number> {
-  const row = await reader(em)
-    .selectFrom('categories')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+export const countProducts = (em: EntityManager) => countRows(em, 'products');
+export const countCategories = (em: EntityManager) => countRows(em, 'categories');
