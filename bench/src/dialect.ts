@@ -37,6 +37,8 @@ export interface BenchOptions {
   workers: number[];
   /** Workload to run under --cpu-prof, if any. */
   profile?: string;
+  /** Prefix of the profile's file: `profile` for full runs (committed), `quick-profile` for --quick (ignored). */
+  profilePrefix: string;
 }
 
 type Say = (line: string) => void;
@@ -158,6 +160,7 @@ async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOption
       databaseUrl: db.url,
       products: options.products,
       workload: key,
+      filePrefix: options.profilePrefix,
       label: key === MIX ? 'mix' : workload(workloads, key).label,
       options: loadOptions,
       drive: (origin, o) => run(key, origin, o),

@@ -24,9 +24,10 @@ are reported as met or missed.
                       products.list page 1 (default 2; "none" skips)
   --profile [NAME]    also run the API (API_WORKERS=1) under node --cpu-prof with one workload (default
                       ${BY_ID}) and summarize the profile into bench/results/profile-<dialect>-<NAME>.md
+                      (--quick: quick-profile-<dialect>-<NAME>.md, not committed)
                       workloads: ${WORKLOAD_KEYS.join(', ')}`;
 
-export interface CliOptions extends BenchOptions {
+export interface CliOptions extends Omit<BenchOptions, 'profilePrefix'> {
   quick: boolean;
   dialects: Dialect[];
 }

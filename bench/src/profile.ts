@@ -22,6 +22,8 @@ export interface ProfileRequest {
   databaseUrl: string;
   products: number;
   workload: string;
+  /** The summary goes to bench/results/<filePrefix>-<dialect>-<workload>.md. */
+  filePrefix: string;
   label: string;
   options: LoadOptions;
   /** Loads the API at `origin` (the same driver as the workload's table row). */
@@ -70,7 +72,7 @@ export async function profileWorkload(request: ProfileRequest): Promise<ProfileR
     ];
     const title = `CPU profile: ${dialect}, ${request.label} (${request.products.toLocaleString('en')} products, API_WORKERS=1)`;
     const markdown = profileMarkdown(title, summary, notes);
-    const file = `profile-${dialect}-${workload}.md`;
+    const file = `${request.filePrefix}-${dialect}-${workload}.md`;
     writeFileSync(new URL(`../results/${file}`, import.meta.url), `${markdown}\n`);
     return {
       workload,

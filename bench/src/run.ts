@@ -22,7 +22,8 @@ const results: BenchResults = {
   options: { ...options, dialects, quick },
   dialects: [],
 };
-for (const dialect of dialects) results.dialects.push(await benchDialect(dialect, options, say));
+const profilePrefix = quick ? 'quick-profile' : 'profile';
+for (const dialect of dialects) results.dialects.push(await benchDialect(dialect, { ...options, profilePrefix }, say));
 const markdown = toMarkdown(results);
 const name = quick ? 'quick' : 'latest';
 writeFileSync(new URL(`../results/${name}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
