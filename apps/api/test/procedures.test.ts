@@ -178,6 +178,23 @@ describe('procedures (createCaller, real database)', () => {
     expect((await caller.products.list({})).total).toBe(2);
   });
 
+  it('refuses metadata keys the wire format cannot carry (constructor, prototype) with 400, storing nothing', async () => {
+    const caller = api();
+    const books = await caller.categories.create({ name: 'Books' });
+    const product = await caller.products.create({ name: 'Atlas', price: '1.00', categoryId: books.id });
+    for (const text of ['{"constructor":{"prototype":{"x":1}}}', '{"a":[{"b":{"prototype":1}}]}']) {
+      const bad = JSON.parse(text);
+      const created = await caller.products
+        .create({ name: 'Trap', price: '1.00', categoryId: books.id, metadata: bad })
+        .catch((e: unknown) => e);
+      expect(created).toBeInstanceOf(TRPCError);
+      expect(created).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(String((created as TRPCError).message)).toMatch(/metadata/);
+      expect(await codeOf(caller.products.update({ id: product.id, patch: { metadata: bad } }))).toBe('BAD_REQUEST');
+    }
+    expect((await caller.products.list({})).items.map((p) => [p.name, p.metadata])).toEqual([['Atlas', null]]);
+  });
+
   it('never returns a password hash, from any procedure that returns users', async () => {
     const caller = api();
     const { alice } = await seed();

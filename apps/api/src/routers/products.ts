@@ -14,7 +14,32 @@ import { z } from 'zod';
 import { id, idInput, MAX_BATCH, pageInput, price } from '../schemas.ts';
 import { adminProcedure, dbProcedure } from '../trpc.ts';
 
-const metadata = z.record(z.string(), z.json());
+// superjson, the wire format, refuses to serialize objects with these keys (its prototype-pollution guard),
+// so a product stored with one could never be read back: they are refused on the way in, with their path.
+// (zod drops `__proto__` keys as it copies; fastify's JSON parser already refuses them in request bodies.)
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function reservedKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = reservedKeyPath(item, [...path, index]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) return [...path, key];
+      const found = reservedKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+const metadata = z.record(z.string(), z.json()).superRefine((value, ctx) => {
+  const path = reservedKeyPath(value);
+  if (path)
+    ctx.addIssue({ code: 'custom', path, message: `the key "${String(path.at(-1))}" is not allowed in metadata` });
+});
 const newProduct = z.object({
   name: z.string().trim().min(1).max(100),
   description: z.string().max(10_000).nullable().optional(),
