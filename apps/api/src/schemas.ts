@@ -9,11 +9,10 @@ export const username = z.string().trim().min(1).max(80);
 export const email = z.email().max(120);
 export const password = z.string().min(8).max(256);
 
-/** Money in: a decimal string (never a float) with at most 2 places. */
+/** Money in: a decimal string (never a float) with at most 2 places, exactly as written (no trimming). */
 const decimal = (digits: number) =>
   z
     .string()
-    .trim()
     .regex(
       new RegExp(`^\\d{1,${digits}}(\\.\\d{1,2})?$`),
       `a decimal string with at most ${digits} digits before the point and 2 after`,

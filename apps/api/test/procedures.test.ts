@@ -137,6 +137,14 @@ describe('procedures (createCaller, real database)', () => {
     expect(ledger.items).toEqual([
       expect.objectContaining({ amount: '50.00', fromAccountId: a1.id, toAccountId: b1.id }),
     ]);
+    // Money strings are exact: one documented form, no surrounding whitespace, nothing moved.
+    for (const amount of [' 1', '1 ', '\t1.00', '1.00\n', '+1', '1e2', '1.', '.5']) {
+      expect(await codeOf(caller.accounts.deposit({ accountId: b1.id, amount })), JSON.stringify(amount)).toBe(
+        'BAD_REQUEST',
+      );
+      expect(await codeOf(caller.products.create({ name: 'X', price: amount, categoryId: 1 }))).toBe('BAD_REQUEST');
+    }
+    expect((await caller.accounts.byId({ id: b1.id })).balance).toBe('50.10');
   });
 
   it('health: live and ready', async () => {
