@@ -2,11 +2,12 @@
 // password check that takes the same time whether or not the account exists.
 import { createHash, randomBytes } from 'node:crypto';
 import { Role, Session, User } from '../entities/index.ts';
+import { ConflictError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { paramEncoder, reader } from './read-model.ts';
 import { decodeRoleNames, roleNamesOf } from './user-reads.ts';
-import { createUser, type NewUser, toUserView, type UserView } from './users.ts';
+import { type NewUser, newUserEntity, toUserView, type UserView } from './users.ts';
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -25,16 +26,32 @@ export interface SignedIn {
   user: UserView;
 }
 
-/** Self-service sign-up: an active user with the "customer" role (created if missing). */
+const CUSTOMER = 'customer';
+
+/**
+ * Self-service sign-up: an active user with the "customer" role, in one unit of work (the role is created
+ * with the first sign-up). Concurrent first sign-ups may both try to create the role: the loser's whole
+ * unit of work is rolled back and run again, finding the role this time.
+ */
 export async function registerUser(em: EntityManager, input: NewUser & { password: string }): Promise<UserView> {
-  const user = await createUser(em, { ...input, isActive: true });
-  return em.transactional(async (tx) => {
-    const role = (await tx.findOne(Role, { name: 'customer' })) ?? tx.create(Role, { name: 'customer' });
-    const entity = await tx.findOneOrFail(User, { id: user.id }, { populate: ['roles', 'profile'] });
-    entity.roles.add(role);
-    await tx.flush();
-    return toUserView(entity);
-  });
+  const passwordHash = await hashPassword(input.password); // never inside a transaction: it takes tens of ms
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await translateErrors(() =>
+        em.transactional(async (tx) => {
+          const role = (await tx.findOne(Role, { name: CUSTOMER })) ?? tx.create(Role, { name: CUSTOMER });
+          const user = newUserEntity(tx, { ...input, isActive: true }, passwordHash);
+          user.roles.add(role);
+          await tx.flush();
+          return toUserView(user);
+        }),
+      );
+    } catch (error) {
+      const roleRace = error instanceof ConflictError && error.field === 'name';
+      if (!roleRace || attempt >= 3) throw error;
+      em.clear();
+    }
+  }
 }
 
 /**

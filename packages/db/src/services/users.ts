@@ -40,13 +40,18 @@ export function toUserView(user: IUser): UserView {
   };
 }
 
-async function buildUser(em: EntityManager, input: NewUser) {
+/** A new managed user from whitelisted fields; the password is hashed by the caller (outside any transaction). */
+export function newUserEntity(em: EntityManager, input: Omit<NewUser, 'password'>, passwordHash: string | null) {
   return em.create(User, {
     username: input.username.trim(),
     email: normalizeEmail(input.email),
-    passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+    passwordHash,
     isActive: input.isActive ?? true,
   });
+}
+
+async function buildUser(em: EntityManager, input: NewUser) {
+  return newUserEntity(em, input, input.password === undefined ? null : await hashPassword(input.password));
 }
 
 export async function createUser(em: EntityManager, input: NewUser): Promise<UserView> {
