@@ -57,7 +57,7 @@ describe('procedures (createCaller, real database)', () => {
     });
     expect(await caller.users.setActive({ ids: [bob.id], isActive: false })).toEqual({ updated: 1 });
     expect(await caller.users.count()).toEqual({ total: 3, active: 2 });
-    expect(await caller.users.deleteInactive()).toEqual({ deleted: 1, keptWithBalance: 0 });
+    expect(await caller.users.deleteInactive()).toEqual({ deleted: 1, keptWithBalance: 0, keptWithHistory: 0 });
     const carol = await caller.users.create({ username: 'carol', email: 'carol@example.com' });
     expect(await caller.users.delete({ id: carol.id })).toEqual({ id: carol.id, deleted: true });
   });

@@ -4,6 +4,7 @@ import { Account, type IUser, Session, User } from '../entities/index.ts';
 import { type ConflictDetail, ConflictError, NotFoundError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword } from '../passwords.ts';
+import { paramEncoder, reader } from './read-model.ts';
 import { normalizeEmail, type UserView } from './user-reads.ts';
 
 export * from './user-reads.ts';
@@ -137,6 +138,35 @@ export function setUsersActive(em: EntityManager, ids: number[], isActive: boole
   return em.transactional((tx) => tx.nativeUpdate(User, { id: { $in: ids } }, { isActive, updatedAt: new Date() }));
 }
 
+/**
+ * Users whose accounts appear in the ledger (from either side). The ledger is immutable and keeps both
+ * accounts of every transfer (ON DELETE RESTRICT), so such users are never deleted: they are deactivated.
+ */
+function withLedgerHistory(tx: EntityManager, userIds: 'inactive' | number) {
+  const param = paramEncoder(tx);
+  return reader(tx)
+    .selectFrom('accounts as a')
+    .innerJoin('users as u', 'u.id', 'a.owner_id')
+    .select('a.owner_id')
+    .distinct()
+    .where((eb) =>
+      userIds === 'inactive' ? eb('u.is_active', '=', param.bool(false) as boolean) : eb('u.id', '=', userIds),
+    )
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('transfers as t')
+          .select('t.id')
+          .where((e) => e.or([e('t.from_account_id', '=', e.ref('a.id')), e('t.to_account_id', '=', e.ref('a.id'))])),
+      ),
+    )
+    .execute();
+}
+
+/**
+ * Deletes a user with their profile, role links and empty accounts. Refused (409) while the user owns money
+ * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
+ */
 export async function deleteUser(em: EntityManager, id: number): Promise<void> {
   await translateErrors(() =>
     em.transactional(async (tx) => {
@@ -144,21 +174,41 @@ export async function deleteUser(em: EntityManager, id: number): Promise<void> {
       if (!user) throw new NotFoundError('user', id);
       const funded = await tx.count(Account, { owner: id, balance: { $gt: '0' } });
       if (funded > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
-      // Profile, role links and (empty) accounts go with the user through ON DELETE CASCADE.
+      if ((await withLedgerHistory(tx, id)).length > 0) {
+        throw new ConflictError(
+          `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
+          'accounts',
+        );
+      }
+      // Profile, role links and (empty, unused) accounts go with the user through ON DELETE CASCADE.
       await tx.nativeDelete(User, { id });
     }),
   );
 }
 
-/** The tutorial's bulk delete, minus users who still hold money (they are kept and counted). */
-export async function deleteInactiveUsers(em: EntityManager): Promise<{ deleted: number; keptWithBalance: number }> {
+/**
+ * The tutorial's bulk delete of inactive users, minus those who still hold money or have ledger history
+ * (they are kept, and counted by reason: money first).
+ */
+export async function deleteInactiveUsers(
+  em: EntityManager,
+): Promise<{ deleted: number; keptWithBalance: number; keptWithHistory: number }> {
   return translateErrors(() =>
     em.transactional(async (tx) => {
-      const kept = await tx.find(Account, { balance: { $gt: '0' }, owner: { isActive: false } }, { fields: ['owner'] });
-      const keptIds = [...new Set(kept.map((account) => account.owner.id))];
-      const deleted = await tx.nativeDelete(User, { isActive: false, id: { $nin: keptIds } });
-      const keptWithBalance = keptIds.length;
-      return { deleted, keptWithBalance };
+      const funded = await tx.find(
+        Account,
+        { balance: { $gt: '0' }, owner: { isActive: false } },
+        { fields: ['owner'] },
+      );
+      const withMoney = new Set(funded.map((account) => account.owner.id));
+      const withHistory = new Set((await withLedgerHistory(tx, 'inactive')).map((row) => row.owner_id));
+      const kept = [...new Set([...withMoney, ...withHistory])];
+      const deleted = await tx.nativeDelete(User, { isActive: false, id: { $nin: kept } });
+      return {
+        deleted,
+        keptWithBalance: withMoney.size,
+        keptWithHistory: [...withHistory].filter((userId) => !withMoney.has(userId)).length,
+      };
     }),
   );
 }

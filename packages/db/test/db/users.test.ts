@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { User } from '../../src/entities/index.ts';
 import { ConflictError, NotFoundError } from '../../src/errors.ts';
 import { verifyPassword } from '../../src/passwords.ts';
-import { deposit, openAccount } from '../../src/services/accounts.ts';
+import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts.ts';
 import {
   createUser,
   createUsers,
@@ -140,8 +140,28 @@ describe('users service', () => {
     expect(await setUsersActive(em(), [a, b, c], false)).toBe(3);
     const account = await openAccount(em(), c);
     await deposit(em(), account.id, '5.00');
-    expect(await deleteInactiveUsers(em())).toEqual({ deleted: 2, keptWithBalance: 1 });
+    expect(await deleteInactiveUsers(em())).toEqual({ deleted: 2, keptWithBalance: 1, keptWithHistory: 0 });
     expect((await listUsers(em())).items.map((u) => u.username)).toEqual(['c', 'd']);
+  });
+
+  it('keeps users whose (emptied) accounts are in the ledger: delete refused with a reason, bulk delete skips them', async () => {
+    const [payer, payee, idle] = await createUsers(
+      em(),
+      ['payer', 'payee', 'idle'].map((n) => ({ username: n, email: `${n}@example.com` })),
+    );
+    const from = await openAccount(em(), payer!.id, '5.00');
+    const to = await openAccount(em(), payee!.id);
+    await transferFunds(em(), { fromAccountId: from.id, toAccountId: to.id, amount: '5.00' });
+    await withdraw(em(), to.id, '5.00'); // both accounts empty now, but both are in the ledger
+    for (const user of [payer!, payee!]) {
+      const error = await deleteUser(em(), user.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({ field: 'accounts' });
+      expect((error as Error).message).toMatch(/deactivate the user instead/);
+    }
+    await setUsersActive(em(), [payer!.id, payee!.id, idle!.id], false);
+    expect(await deleteInactiveUsers(em())).toEqual({ deleted: 1, keptWithBalance: 0, keptWithHistory: 2 });
+    expect((await listUsers(em())).items.map((u) => u.username)).toEqual(['payer', 'payee']);
   });
 
   it('refuses to delete a user who still owns money, then deletes once empty', async () => {
@@ -149,7 +169,6 @@ describe('users service', () => {
     const account = await openAccount(em(), user.id, '10.00');
     await expect(deleteUser(em(), user.id)).rejects.toMatchObject({ kind: 'CONFLICT', field: 'balance' });
     await expect(getUser(em(), user.id)).resolves.toMatchObject({ id: user.id });
-    const { withdraw } = await import('../../src/services/accounts.ts');
     await withdraw(em(), account.id, '10.00');
     await deleteUser(em(), user.id);
     await expect(getUser(em(), user.id)).rejects.toBeInstanceOf(NotFoundError);
