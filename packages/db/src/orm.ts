@@ -9,7 +9,6 @@ import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { DatabaseTarget } from './database-url.ts';
 import { entities } from './entities/index.ts';
 import { namedStatementsOptions } from './postgres-statement-names.ts';
-import { listenToReads } from './services/read-model.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
 
 export type Dialect = DatabaseTarget['dialect'];
@@ -96,7 +95,7 @@ export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}):
   if (target.dialect === 'sqlite' && target.file !== ':memory:')
     mkdirSync(path.dirname(target.file), { recursive: true });
   const orm = (await MikroORM.init(ormConfig(target, options))) as Orm;
-  if (options.onQuery) listenToReads(orm.config, options.onQuery);
+  if (options.onQuery) queryListeners.set(orm.config, options.onQuery);
   if (target.dialect === 'sqlite') {
     const connection = orm.em.getConnection();
     for (const pragma of SQLITE_PRAGMAS) {
@@ -107,5 +106,12 @@ export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}):
   return orm;
 }
 
-export const dialectOf = (orm: Orm): Dialect =>
-  orm.em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+export const dialectOf = (orm: Orm | EntityManager): Dialect =>
+  (orm instanceof MikroORM ? orm.em : orm).getPlatform().constructor.name.toLowerCase().includes('postgre')
+    ? 'postgresql'
+    : 'sqlite';
+
+/** `onQuery` per ORM configuration, for the statements MikroORM's logger does not see (the read paths'). */
+const queryListeners = new WeakMap<object, (sql: string) => void>();
+
+export const queryListenerOf = (em: EntityManager) => queryListeners.get(em.config);

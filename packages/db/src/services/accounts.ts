@@ -8,7 +8,7 @@ import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError, tra
 import { formatMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
-import { reader, rowDecoder, type ShopDB } from './read-model.ts';
+import { type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
 
 export interface AccountView {
   id: number;
@@ -75,7 +75,7 @@ export async function openAccount(em: EntityManager, ownerId: number, initialDep
 const selectAccounts = (em: EntityManager) =>
   reader(em).selectFrom('accounts').select(['id', 'owner_id', 'balance', 'created_at', 'updated_at']);
 
-type AccountRow = Awaited<ReturnType<ReturnType<typeof selectAccounts>['executeTakeFirstOrThrow']>>;
+type AccountRow = RowOf<typeof selectAccounts>;
 
 function accountRowMapper(em: EntityManager): (row: AccountRow) => AccountView {
   const decode = rowDecoder(em);

@@ -47,17 +47,31 @@ export function pageWindow({ page = 1, perPage = 20 }: PageRequest): PageWindow 
 /** How many matching rows a page counts at most: one more than it needs to call the total exact. */
 const countLimit = (window: PageWindow) => Math.max(EXACT_TOTAL_UP_TO, window.offset + window.limit) + 1;
 
+// biome-ignore lint/suspicious/noExplicitAny: any tables, any selection: only the row count is read.
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
 /**
  * `select count(*) as total from (<matching> limit N)`: stops reading after N rows. Usable on its own or
  * as an uncorrelated scalar subquery beside the page's rows (evaluated once by both databases).
  */
-// biome-ignore lint/suspicious/noExplicitAny: any tables, any selection: only the row count is read.
-type AnySelect = SelectQueryBuilder<any, any, any>;
-
 export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, window: PageWindow) {
   return db
     .selectFrom(matching.limit(countLimit(window)).as('matching'))
     .select(sql<number | string>`count(*)`.as('total'));
+}
+
+/**
+ * The page's total: carried by its rows (the `cappedCount` subquery selected as `total`), or, for a page
+ * past the end, which has no row to carry it, counted on its own. count(*) is text on PostgreSQL.
+ */
+export async function pageTotal(
+  rows: readonly { total: number | string | null }[],
+  count: ReturnType<typeof cappedCount>,
+  window: PageWindow,
+): Promise<number> {
+  const carried = rows[0]?.total;
+  if (carried !== undefined && carried !== null) return Number(carried);
+  return window.offset === 0 ? 0 : Number((await count.executeTakeFirstOrThrow()).total);
 }
 
 /** `counted` comes from `cappedCount` (or an exact count); it decides whether the total is exact. */

@@ -5,8 +5,8 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ProductMetadata } from '../entities/index.ts';
 import { InvalidError } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
-import { cappedCount, MAX_PER_PAGE, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
-import { paramEncoder, reader, rowDecoder, type ShopDB } from './read-model.ts';
+import { cappedCount, MAX_PER_PAGE, type Page, type PageRequest, pageTotal, pageWindow, toPage } from './pagination.ts';
+import { paramEncoder, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
 import { containsIgnoringCase } from './text-search.ts';
 
 export interface ProductView {
@@ -54,7 +54,7 @@ export const selectProducts = (em: EntityManager) =>
       'p.updated_at',
     ]);
 
-type ProductRow = Awaited<ReturnType<ReturnType<typeof selectProducts>['executeTakeFirstOrThrow']>>;
+type ProductRow = RowOf<typeof selectProducts>;
 
 export function productRowMapper(em: EntityManager): (row: ProductRow) => ProductView {
   const decode = rowDecoder(em);
@@ -107,9 +107,7 @@ export async function listProducts(
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  // A page past the end has no row to carry the total: count on its own then.
-  const counted = rows[0]?.total ?? (window.offset === 0 ? 0 : (await count.executeTakeFirstOrThrow()).total);
-  return toPage(rows.map(productRowMapper(em)), Number(counted), window);
+  return toPage(rows.map(productRowMapper(em)), await pageTotal(rows, count, window), window);
 }
 
 export interface ProductCursorPage {

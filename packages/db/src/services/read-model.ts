@@ -14,19 +14,17 @@ import type {
 } from 'kysely';
 import type { entities } from '../entities/index.ts';
 import { formatMoney } from '../money.ts';
-import type { EntityManager } from '../orm.ts';
+import { dialectOf, type EntityManager, queryListenerOf } from '../orm.ts';
 
 /** Tables as MikroORM infers them from the entities, plus the M:N pivot it creates for users ↔ roles. */
 export type ShopDB = InferKyselyDB<(typeof entities)[number]> & {
   user_roles: { user_id: number; role_id: number };
 };
 
-/** Statement listeners per ORM configuration: the test harness counts Kysely statements like ORM ones. */
-const listeners = new WeakMap<object, (sql: string) => void>();
-
-export function listenToReads(config: object, listener: (sql: string) => void): void {
-  listeners.set(config, listener);
-}
+/** The row type a `select…(em)` builder of the read paths yields. */
+export type RowOf<Select extends (em: EntityManager) => { executeTakeFirstOrThrow(): Promise<unknown> }> = Awaited<
+  ReturnType<ReturnType<Select>['executeTakeFirstOrThrow']>
+>;
 
 // Kysely hands plugins every (sub)query node it builds, but results only of executed statements: the
 // SQL is compiled when a node passes and reported when its result does.
@@ -49,10 +47,13 @@ class ListeningPlugin implements KyselyPlugin {
   }
 }
 
-/** The typed query builder bound to `em` (and to its transaction, inside `em.transactional`). */
+/**
+ * The typed query builder bound to `em` (and to its transaction, inside `em.transactional`). With an
+ * `onQuery` listener (the tests' statement counter) its executed statements are reported like ORM ones.
+ */
 export function reader(em: EntityManager): Kysely<ShopDB> {
   const db = em.getKysely<ShopDB>();
-  const listener = listeners.get(em.config);
+  const listener = queryListenerOf(em);
   if (!listener) return db;
   const executor = db.getExecutor();
   return db.withPlugin(new ListeningPlugin((node, queryId) => executor.compileQuery(node, queryId).sql, listener));
@@ -68,7 +69,6 @@ export interface RowDecoder {
   bool(value: unknown): boolean;
   json<T>(value: unknown): T | null;
   money(value: unknown): string;
-  int(value: unknown): number;
 }
 
 const decoders = new WeakMap<object, RowDecoder>();
@@ -91,8 +91,6 @@ export function rowDecoder(em: EntityManager): RowDecoder {
       return (typeof value === 'string' ? JSON.parse(value) : value) as T;
     },
     money: (value) => formatMoney(value as string | number),
-    // count(*) is a bigint (text) on PostgreSQL, a number on SQLite.
-    int: (value) => Number(value),
   };
   decoders.set(platform, decoder);
   return decoder;
@@ -113,6 +111,5 @@ const sqliteParams: ParamEncoder = {
 };
 const serverParams: ParamEncoder = { bool: (value) => value, date: (value) => value, money: (value) => value };
 
-export const paramEncoder = (em: EntityManager): ParamEncoder => (isSqlite(em) ? sqliteParams : serverParams);
-
-export const isSqlite = (em: EntityManager) => em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+export const paramEncoder = (em: EntityManager): ParamEncoder =>
+  dialectOf(em) === 'sqlite' ? sqliteParams : serverParams;

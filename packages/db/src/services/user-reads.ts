@@ -4,9 +4,9 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import { NotFoundError } from '../errors.ts';
-import type { EntityManager } from '../orm.ts';
-import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
-import { isSqlite, paramEncoder, reader, rowDecoder, type ShopDB } from './read-model.ts';
+import { dialectOf, type EntityManager } from '../orm.ts';
+import { cappedCount, type Page, type PageRequest, pageTotal, pageWindow, toPage } from './pagination.ts';
+import { paramEncoder, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
 import { containsIgnoringCase } from './text-search.ts';
 
 export interface UserView {
@@ -27,7 +27,8 @@ type UserFilter = (eb: ExpressionBuilder<UserScope, 'u'>) => Expression<SqlBool>
 /** The names of the roles of the user `u`, as a JSON array of `{ name }` (text on SQLite). */
 export function roleNamesOf(em: EntityManager, eb: ExpressionBuilder<UserScope, 'u'>) {
   // Same API, dialect-specific SQL: json_agg on PostgreSQL, json_group_array on SQLite.
-  const jsonArrayFrom: typeof sqliteJsonArrayFrom = isSqlite(em) ? sqliteJsonArrayFrom : postgresJsonArrayFrom;
+  const jsonArrayFrom: typeof sqliteJsonArrayFrom =
+    dialectOf(em) === 'sqlite' ? sqliteJsonArrayFrom : postgresJsonArrayFrom;
   return jsonArrayFrom(
     eb
       .selectFrom('user_roles as ur')
@@ -63,7 +64,7 @@ export const selectUsers = (em: EntityManager) =>
       roleNamesOf(em, eb).as('roles'),
     ]);
 
-type UserRow = Awaited<ReturnType<ReturnType<typeof selectUsers>['executeTakeFirstOrThrow']>>;
+type UserRow = RowOf<typeof selectUsers>;
 
 export function userRowMapper(em: EntityManager): (row: UserRow) => UserView {
   const decode = rowDecoder(em);
@@ -106,8 +107,7 @@ async function pageOfUsers(em: EntityManager, filter: UserFilter, request: PageR
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  const counted = rows[0]?.total ?? (window.offset === 0 ? 0 : (await count.executeTakeFirstOrThrow()).total);
-  return toPage(rows.map(userRowMapper(em)), Number(counted), window);
+  return toPage(rows.map(userRowMapper(em)), await pageTotal(rows, count, window), window);
 }
 
 export function listUsers(em: EntityManager, request: PageRequest & { isActive?: boolean } = {}) {
