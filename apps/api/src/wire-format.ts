@@ -8,6 +8,9 @@ import superjson from 'superjson';
 type SuperJSONResult = ReturnType<typeof superjson.serialize>;
 type Annotation = ['Date'] | ['undefined'];
 
+/** Keys superjson refuses to serialize (its prototype-pollution guard throws on them). */
+export const SUPERJSON_REFUSED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Thrown inside the walk when a value needs superjson's full type registry. */
 const NEEDS_SUPERJSON = Symbol('needs superjson');
 
@@ -61,7 +64,7 @@ export function serializeOutput(value: unknown): SuperJSONResult {
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(current)) {
           // superjson refuses these keys (prototype pollution guard): it decides what happens.
-          if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw NEEDS_SUPERJSON;
+          if (SUPERJSON_REFUSED_KEYS.has(key)) throw NEEDS_SUPERJSON;
           out[key] = walk((current as Record<string, unknown>)[key], `${prefix}${escapeKey(key)}`);
         }
         return out;

@@ -13,12 +13,11 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { id, idInput, MAX_BATCH, pageInput, price } from '../schemas.ts';
 import { adminProcedure, dbProcedure } from '../trpc.ts';
+import { SUPERJSON_REFUSED_KEYS } from '../wire-format.ts';
 
-// superjson, the wire format, refuses to serialize objects with these keys (its prototype-pollution guard),
-// so a product stored with one could never be read back: they are refused on the way in, with their path.
-// (zod drops `__proto__` keys as it copies; fastify's JSON parser already refuses them in request bodies.)
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
+// superjson, the wire format, refuses to serialize objects with SUPERJSON_REFUSED_KEYS (its prototype-pollution
+// guard), so a product stored with one could never be read back: they are refused on the way in, with their
+// path. (zod drops `__proto__` keys as it copies; fastify's JSON parser already refuses them in bodies.)
 function reservedKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
@@ -27,7 +26,7 @@ function reservedKeyPath(value: unknown, path: (string | number)[] = []): (strin
     }
   } else if (value !== null && typeof value === 'object') {
     for (const key of Object.keys(value)) {
-      if (RESERVED_KEYS.has(key)) return [...path, key];
+      if (SUPERJSON_REFUSED_KEYS.has(key)) return [...path, key];
       const found = reservedKeyPath((value as Record<string, unknown>)[key], [...path, key]);
       if (found) return found;
     }
