@@ -3,10 +3,8 @@ import { stdin, stdout } from 'node:process';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { describeTarget } from '../src/database-url.ts';
-import { loadDatabaseSettings } from '../src/env.ts';
-import { openOrm } from '../src/orm.ts';
 import { ensureAdmin } from '../src/services/auth.ts';
+import { runDbScript } from './runner.ts';
 
 const HELP = `usage: pnpm db:create-admin [-- --reset-password]
 
@@ -43,7 +41,7 @@ async function ask(name: string, question: string): Promise<string | undefined> 
   }
 }
 
-try {
+await runDbScript(async ({ orm, database }) => {
   const parsed = Admin.safeParse({
     username: await ask('ADMIN_USERNAME', 'admin username: '),
     email: await ask('ADMIN_EMAIL', 'admin email: '),
@@ -53,20 +51,10 @@ try {
     const issue = parsed.error.issues[0];
     throw new Error(`${issue?.path.join('.')}: ${issue?.message} (set ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD)`);
   }
-  const settings = loadDatabaseSettings();
-  const orm = await openOrm(settings.target, { pool: settings.pool });
-  try {
-    const { user, created } = await ensureAdmin(orm.em.fork(), {
-      ...parsed.data,
-      resetPassword: values['reset-password'],
-    });
-    console.log(
-      `${created ? 'created' : 'updated'} admin "${user.username}" (id ${user.id}) on ${describeTarget(settings.target)}`,
-    );
-  } finally {
-    await orm.close();
-  }
-} catch (error) {
-  console.error(`error: ${(error as Error).message}`);
-  process.exit(1);
-}
+  const { user, created } = await ensureAdmin(orm.em.fork(), {
+    ...parsed.data,
+    resetPassword: values['reset-password'],
+  });
+  console.log(`${created ? 'created' : 'updated'} admin "${user.username}" (id ${user.id}) on ${database}`);
+  return 0;
+});

@@ -3,11 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeTarget } from '../src/database-url.ts';
-import { loadDatabaseSettings } from '../src/env.ts';
 import { checkDrift, migrationStatus, resetDatabase } from '../src/migrations.ts';
-import { openOrm } from '../src/orm.ts';
 import { exportProductsNdjson } from '../src/services/export.ts';
+import { runDbScript } from './runner.ts';
 
 const HELP = `usage: pnpm db:<command>   (or: node packages/db/scripts/db.ts <command> [options])
 
@@ -43,87 +41,82 @@ if (values.help || !command) {
 }
 
 const log = (line: string) => console.error(line);
-const fail = (error: unknown): never => {
-  log(`error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-};
-const settings = (() => {
-  try {
-    return loadDatabaseSettings();
-  } catch (error) {
-    return fail(error);
-  }
-})();
-const orm = await openOrm(settings.target, { pool: settings.pool }).catch((error: unknown) =>
-  fail(new Error(`cannot open ${describeTarget(settings.target)}: ${error instanceof Error ? error.message : error}`)),
+// Commands that manage the migrations themselves run on an unmigrated database; the others refuse it.
+const MANAGES_MIGRATIONS = new Set([
+  'migrate',
+  'migrate:down',
+  'migrate:create',
+  'migrate:status',
+  'migrate:history',
+  'reset',
+  'check',
+]);
+
+await runDbScript(
+  async ({ orm, settings, database }) => {
+    log(`database: ${database}`);
+    switch (command) {
+      case 'migrate': {
+        const applied = await orm.migrator.up();
+        log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'already up to date');
+        break;
+      }
+      case 'migrate:down': {
+        const to = values.to === undefined ? undefined : values.to === '0' ? 0 : values.to;
+        const reverted = await orm.migrator.down(to === undefined ? undefined : { to });
+        log(reverted.length ? `reverted: ${reverted.map((m) => m.name).join(', ')}` : 'nothing to revert');
+        break;
+      }
+      case 'migrate:create': {
+        const result = await orm.migrator.create(undefined, values.blank, values.initial, name);
+        log(result.fileName ? `created ${result.fileName}` : 'no schema changes: nothing to create');
+        break;
+      }
+      case 'migrate:status': {
+        const { executed, pending } = await migrationStatus(orm);
+        log(`current: ${executed.at(-1)?.name ?? '(none)'}`);
+        log(pending.length ? `pending: ${pending.join(', ')}` : 'pending: (none)');
+        break;
+      }
+      case 'migrate:history': {
+        const { executed } = await migrationStatus(orm);
+        for (const m of executed) console.log(`${m.executedAt.toISOString()}  ${m.name}`);
+        if (executed.length === 0) log('no migration has been executed');
+        break;
+      }
+      case 'reset': {
+        if (settings.nodeEnv === 'production') throw new Error('db:reset refuses to run with NODE_ENV=production');
+        await resetDatabase(orm);
+        log('dropped all tables and migrated from zero');
+        break;
+      }
+      case 'check': {
+        const drift = await checkDrift(orm);
+        if (drift.pending.length) log(`pending migrations: ${drift.pending.join(', ')}`);
+        if (drift.statements.length)
+          log(`entities differ from the migrated schema:\n  ${drift.statements.join('\n  ')}`);
+        const drifted = drift.pending.length > 0 || drift.statements.length > 0;
+        log(drifted ? 'drift: run pnpm db:migrate, or pnpm db:migrate:create for entity changes' : 'no drift');
+        return drifted ? 1 : 0;
+      }
+      case 'export': {
+        const out = values.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : undefined;
+        if (out) await mkdir(path.dirname(out), { recursive: true });
+        const stream = out ? createWriteStream(out) : process.stdout;
+        const count = await exportProductsNdjson(orm.em.fork(), stream, (n) => log(`exported ${n} products…`));
+        if (out)
+          await new Promise<void>((resolve, reject) =>
+            stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+          );
+        const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+        log(`exported ${count} products${out ? ` to ${out}` : ''} (peak RSS ${peakMiB} MiB)`);
+        break;
+      }
+      default:
+        log(`unknown command "${command}"\n\n${HELP}`);
+        return 1;
+    }
+    return 0;
+  },
+  { migrated: !MANAGES_MIGRATIONS.has(command) },
 );
-let exitCode = 0;
-try {
-  log(`database: ${describeTarget(settings.target)}`);
-  switch (command) {
-    case 'migrate': {
-      const applied = await orm.migrator.up();
-      log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'already up to date');
-      break;
-    }
-    case 'migrate:down': {
-      const to = values.to === undefined ? undefined : values.to === '0' ? 0 : values.to;
-      const reverted = await orm.migrator.down(to === undefined ? undefined : { to });
-      log(reverted.length ? `reverted: ${reverted.map((m) => m.name).join(', ')}` : 'nothing to revert');
-      break;
-    }
-    case 'migrate:create': {
-      const result = await orm.migrator.create(undefined, values.blank, values.initial, name);
-      log(result.fileName ? `created ${result.fileName}` : 'no schema changes: nothing to create');
-      break;
-    }
-    case 'migrate:status': {
-      const { executed, pending } = await migrationStatus(orm);
-      log(`current: ${executed.at(-1)?.name ?? '(none)'}`);
-      log(pending.length ? `pending: ${pending.join(', ')}` : 'pending: (none)');
-      break;
-    }
-    case 'migrate:history': {
-      const { executed } = await migrationStatus(orm);
-      for (const m of executed) console.log(`${m.executedAt.toISOString()}  ${m.name}`);
-      if (executed.length === 0) log('no migration has been executed');
-      break;
-    }
-    case 'reset': {
-      if (settings.nodeEnv === 'production') throw new Error('db:reset refuses to run with NODE_ENV=production');
-      await resetDatabase(orm);
-      log('dropped all tables and migrated from zero');
-      break;
-    }
-    case 'check': {
-      const drift = await checkDrift(orm);
-      if (drift.pending.length) log(`pending migrations: ${drift.pending.join(', ')}`);
-      if (drift.statements.length) log(`entities differ from the migrated schema:\n  ${drift.statements.join('\n  ')}`);
-      exitCode = drift.pending.length || drift.statements.length ? 1 : 0;
-      log(exitCode ? 'drift: run pnpm db:migrate, or pnpm db:migrate:create for entity changes' : 'no drift');
-      break;
-    }
-    case 'export': {
-      const out = values.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : undefined;
-      if (out) await mkdir(path.dirname(out), { recursive: true });
-      const stream = out ? createWriteStream(out) : process.stdout;
-      const count = await exportProductsNdjson(orm.em.fork(), stream, (n) => log(`exported ${n} products…`));
-      if (out)
-        await new Promise<void>((resolve, reject) =>
-          stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
-        );
-      const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-      log(`exported ${count} products${out ? ` to ${out}` : ''} (peak RSS ${peakMiB} MiB)`);
-      break;
-    }
-    default:
-      log(`unknown command "${command}"\n\n${HELP}`);
-      exitCode = 1;
-  }
-} catch (error) {
-  log(`error: ${error instanceof Error ? error.message : String(error)}`);
-  exitCode = 1;
-} finally {
-  await orm.close();
-}
-process.exit(exitCode);

@@ -1,13 +1,14 @@
-// DATABASE_URL in the forms the Flask-SQLAlchemy tutorial accepts, parsed into one typed target.
+// DATABASE_URL in the SQLAlchemy-style forms (sqlite:///…, postgresql://…, mysql://…), parsed into one typed target.
 import path from 'node:path';
 
 export type DatabaseTarget =
   | { dialect: 'sqlite'; file: string } // file is ':memory:' or an absolute path
-  | { dialect: 'postgresql'; url: string; database: string };
+  | { dialect: 'postgresql'; url: string; database: string }
+  | { dialect: 'mariadb'; url: string; database: string }; // MariaDB, or MySQL through the same driver
 
 export const ACCEPTED_FORMS =
   'sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:, a plain file path (./data/app.db), ' +
-  'or postgresql://user:pass@host:port/db (postgres:// too)';
+  'postgresql://user:pass@host:port/db (postgres:// too), or mysql://user:pass@host:port/db (mariadb:// too)';
 
 export class DatabaseUrlError extends Error {
   override name = 'DatabaseUrlError';
@@ -36,7 +37,8 @@ export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarg
     return { dialect: 'sqlite', file: path.resolve(cwd, file) };
   }
 
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  const server = /^(postgres(?:ql)?|mysql|mariadb):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (server) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -46,7 +48,10 @@ export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarg
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     if (!parsed.hostname) return reject(raw, 'has no host');
     if (!database || database.includes('/')) return reject(raw, 'names no database');
-    return { dialect: 'postgresql', url: url.replace(/^postgres:/i, 'postgresql:'), database };
+    if (server.startsWith('postgres')) {
+      return { dialect: 'postgresql', url: url.replace(/^postgres(ql)?:/i, 'postgresql:'), database };
+    }
+    return { dialect: 'mariadb', url: url.replace(/^(mysql|mariadb):/i, 'mysql:'), database };
   }
 
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return reject(raw, 'uses an unsupported scheme');
@@ -56,5 +61,6 @@ export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarg
 
 /** One human line naming a database target, password redacted. */
 export function describeTarget(target: DatabaseTarget): string {
-  return target.dialect === 'sqlite' ? `SQLite ${target.file}` : `PostgreSQL ${redact(target.url)}`;
+  if (target.dialect === 'sqlite') return `SQLite ${target.file}`;
+  return `${target.dialect === 'postgresql' ? 'PostgreSQL' : 'MariaDB'} ${redact(target.url)}`;
 }

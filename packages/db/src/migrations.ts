@@ -7,11 +7,26 @@ export interface MigrationStatus {
 }
 
 export async function migrationStatus(orm: Orm): Promise<MigrationStatus> {
-  const [executed, pending] = await Promise.all([orm.migrator.getExecuted(), orm.migrator.getPending()]);
+  // One after the other: on a database without the migrations table each call creates it, and two
+  // concurrent CREATE TABLE IF NOT EXISTS race on PostgreSQL ("relation … already exists").
+  const executed = await orm.migrator.getExecuted();
+  const pending = await orm.migrator.getPending();
   return {
     executed: executed.map((row) => ({ name: row.name, executedAt: new Date(row.executed_at) })),
     pending: pending.map((m) => m.name),
   };
+}
+
+/**
+ * Refuses a database with pending migrations, naming them and the command that applies them (the API's
+ * start-up and every db script that reads or writes rows call this first).
+ */
+export async function requireMigrated(orm: Orm, database: string): Promise<void> {
+  const { pending } = await migrationStatus(orm);
+  if (pending.length === 0) return;
+  throw new Error(
+    `${database} has ${pending.length} pending migration(s) (${pending.join(', ')}): run \`pnpm db:migrate\` first`,
+  );
 }
 
 /**

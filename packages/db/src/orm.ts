@@ -1,8 +1,9 @@
-// Builds the MikroORM configuration for one database target and opens it (SQLite or PostgreSQL).
+// Builds the MikroORM configuration for one database target and opens it (SQLite, PostgreSQL or MariaDB).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MikroORM, type Options } from '@mikro-orm/core';
+import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
@@ -10,6 +11,7 @@ import type { DatabaseTarget } from './database-url.ts';
 import { entities } from './entities/index.ts';
 import { namedStatementsOptions } from './postgres-statement-names.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
+import { notFound } from './unit-of-work.ts';
 
 export type Dialect = DatabaseTarget['dialect'];
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -48,6 +50,9 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
     debug: options.debug ?? false,
     // Explicit entity list + no reflection: nothing to discover at start-up.
     discovery: { warnWhenNoEntities: true },
+    // em.findOneOrFail throws the domain's NotFoundError (404 at the API) on every dialect.
+    findOneOrFailHandler: notFound,
+    findExactlyOneOrFailHandler: notFound,
     migrations: {
       path: migrationsPath(target.dialect),
       glob: '!(*.d).{js,ts}',
@@ -81,11 +86,24 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
       dbName: target.file,
     } as Partial<Options>;
   }
+  const pool = { max: options.pool?.max ?? 10, idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000 };
+  if (target.dialect === 'mariadb') {
+    return {
+      ...common,
+      driver: MariaDbDriver,
+      clientUrl: target.url,
+      pool,
+      // Binary collation: usernames, emails and names compare and sort exactly as on SQLite and
+      // PostgreSQL ("Ann" and "ann" are two usernames); MariaDB's default utf8mb4_general_ci would fold case.
+      charset: 'utf8mb4',
+      collate: 'utf8mb4_bin',
+    } as Partial<Options>;
+  }
   return {
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: target.url,
-    pool: { max: options.pool?.max ?? 10, idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000 },
+    pool,
     driverOptions: namedStatementsOptions(),
   } as Partial<Options>;
 }
@@ -106,10 +124,12 @@ export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}):
   return orm;
 }
 
-export const dialectOf = (orm: Orm | EntityManager): Dialect =>
-  (orm instanceof MikroORM ? orm.em : orm).getPlatform().constructor.name.toLowerCase().includes('postgre')
-    ? 'postgresql'
-    : 'sqlite';
+export function dialectOf(orm: Orm | EntityManager): Dialect {
+  const platform = (orm instanceof MikroORM ? orm.em : orm).getPlatform().constructor.name.toLowerCase();
+  if (platform.includes('postgre')) return 'postgresql';
+  if (platform.includes('maria') || platform.includes('mysql')) return 'mariadb';
+  return 'sqlite';
+}
 
 /** `onQuery` per ORM configuration, for the statements MikroORM's logger does not see (the read paths'). */
 const queryListeners = new WeakMap<object, (sql: string) => void>();

@@ -1,5 +1,6 @@
 export * from './account.ts';
 export * from './category.ts';
+export * from './login-throttle.ts';
 export * from './product.ts';
 export * from './role.ts';
 export * from './session.ts';
@@ -9,6 +10,7 @@ export * from './user-profile.ts';
 
 import { Account } from './account.ts';
 import { Category } from './category.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { Product } from './product.ts';
 import { Role } from './role.ts';
 import { Session } from './session.ts';
@@ -17,4 +19,4 @@ import { User } from './user.ts';
 import { UserProfile } from './user-profile.ts';
 
 /** Listed explicitly: folder discovery and circular defineEntity imports do not mix. */
-export const entities = [User, UserProfile, Role, Category, Product, Account, Transfer, Session];
+export const entities = [User, UserProfile, Role, Category, Product, Account, Transfer, Session, LoginThrottle];

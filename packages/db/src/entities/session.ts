@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createdAtColumn, idColumn } from './columns.ts';
+import { createdAtColumn, idColumn, timestamp } from './columns.ts';
 import { User } from './user.ts';
 
 /** A sign-in: only the SHA-256 of the bearer token is stored, so a database leak yields no usable token. */
@@ -10,8 +10,8 @@ export const Session = defineEntity({
     ...idColumn,
     user: () => p.manyToOne(User).deleteRule('cascade').index('idx_sessions_user'),
     tokenHash: p.string().length(64).unique(),
-    expiresAt: p.datetime(),
-    revokedAt: p.datetime().nullable(),
+    expiresAt: timestamp(),
+    revokedAt: timestamp().nullable(),
     ...createdAtColumn,
   },
 });

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Account } from './account.ts';
-import { idColumn, timestampColumns } from './columns.ts';
+import { idColumn, timestamp, timestampColumns } from './columns.ts';
 import { Role } from './role.ts';
 import { UserProfile } from './user-profile.ts';
 
@@ -15,16 +15,16 @@ export const User = defineEntity({
     email: p.string().length(120).unique(),
     passwordHash: p.string().length(255).nullable().hidden().lazy(),
     isActive: p.boolean().default(true),
-    // Added by the second migration (the tutorial's custom migration), hence nullable.
-    lastLoginAt: p.datetime().nullable(),
+    // Null until the user's first sign-in (and for rows older than the add_last_login_at migration).
+    lastLoginAt: timestamp().nullable(),
     ...timestampColumns,
     profile: () => p.oneToOne(UserProfile).mappedBy('user').nullable(),
     roles: () => p.manyToMany(Role).pivotTable('user_roles').inversedBy('users'),
     accounts: () => p.oneToMany(Account).mappedBy('owner'),
   },
   indexes: [
-    // The tutorial's composite index; createdAt is indexed for "newest users" listings and date filters.
-    { name: 'idx_username_email', properties: ['username', 'email'] },
+    // Lookups by username or email use their unique indexes; createdAt is indexed for "newest users"
+    // listings and date filters.
     { name: 'idx_users_created_at', properties: ['createdAt'] },
     // "Recently active users" listings; added with lastLoginAt by the second migration.
     { name: 'idx_users_last_login_at', properties: ['lastLoginAt'] },

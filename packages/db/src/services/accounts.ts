@@ -4,11 +4,14 @@
 import { DeadlockException, LockWaitTimeoutException, raw } from '@mikro-orm/core';
 import type { ExpressionBuilder } from 'kysely';
 import { Account, type IAccount, type ITransfer, Transfer, User } from '../entities/index.ts';
-import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError, translateErrors } from '../errors.ts';
-import { formatMoney, toCents } from '../money.ts';
+import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError } from '../errors.ts';
+import { moneyColumns } from '../limits.ts';
+import { formatMoney, fromCents, maxCents, parseMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
+import { unitOfWork } from '../unit-of-work.ts';
+import { type Owner, requireOwnUser } from './ownership.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
-import { type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
+import { moneySum, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
 
 export interface AccountView {
   id: number;
@@ -44,32 +47,30 @@ const toTransferView = (t: ITransfer): TransferView => ({
   createdAt: t.createdAt,
 });
 
-const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
-
-/** A positive decimal string with at most two places that fits NUMERIC(12,2). */
+/** A positive amount that fits the ledger's column (an opening balance may be zero). */
 function requireAmount(amount: string, { allowZero = false } = {}): string {
-  if (!AMOUNT.test(amount))
-    throw new InvalidError(`amount "${amount}" must be a decimal with at most 2 places`, 'amount');
-  if (!allowZero && toCents(amount) <= 0n) throw new InvalidError('amount must be greater than 0', 'amount');
-  return formatMoney(amount);
+  const value = parseMoney(amount, moneyColumns.amount, 'amount');
+  if (!allowZero && toCents(value) <= 0n) throw new InvalidError('amount must be greater than 0', 'amount');
+  return value;
 }
 
-async function requireAccount(em: EntityManager, id: number, refresh = false): Promise<IAccount> {
-  const account = await em.findOne(Account, { id }, { refresh });
-  if (!account) throw new NotFoundError('account', id);
-  return account;
-}
+const requireAccount = (em: EntityManager, id: number, owner: Owner, refresh = false): Promise<IAccount> =>
+  em.findOneOrFail(Account, owner === undefined ? { id } : { id, owner }, { refresh });
 
-export async function openAccount(em: EntityManager, ownerId: number, initialDeposit = '0'): Promise<AccountView> {
+export async function openAccount(
+  em: EntityManager,
+  ownerId: number,
+  initialDeposit = '0',
+  owner?: Owner,
+): Promise<AccountView> {
+  requireOwnUser(owner, ownerId);
   const balance = requireAmount(initialDeposit, { allowZero: true });
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      if ((await tx.count(User, { id: ownerId })) === 0) throw new NotFoundError('user', ownerId);
-      const account = tx.create(Account, { owner: ownerId, balance });
-      await tx.flush();
-      return toAccountView(account);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    await tx.findOneOrFail(User, { id: ownerId }, { fields: ['id'] });
+    const account = tx.create(Account, { owner: ownerId, balance });
+    await tx.flush();
+    return toAccountView(account);
+  });
 }
 
 const selectAccounts = (em: EntityManager) =>
@@ -88,59 +89,59 @@ function accountRowMapper(em: EntityManager): (row: AccountRow) => AccountView {
   });
 }
 
-export async function getAccount(em: EntityManager, id: number): Promise<AccountView> {
-  const row = await selectAccounts(em).where('id', '=', id).executeTakeFirst();
+export async function getAccount(em: EntityManager, id: number, owner?: Owner): Promise<AccountView> {
+  let query = selectAccounts(em).where('id', '=', id);
+  if (owner !== undefined) query = query.where('owner_id', '=', owner);
+  const row = await query.executeTakeFirst();
   if (!row) throw new NotFoundError('account', id);
   return accountRowMapper(em)(row);
 }
 
-export async function listAccountsForUser(em: EntityManager, ownerId: number): Promise<AccountView[]> {
+export async function listAccountsForUser(em: EntityManager, ownerId: number, owner?: Owner): Promise<AccountView[]> {
+  requireOwnUser(owner, ownerId);
   const rows = await selectAccounts(em).where('owner_id', '=', ownerId).orderBy('id', 'asc').execute();
   return rows.map(accountRowMapper(em));
 }
 
-/** The largest NUMERIC(12,2) value; SQLite would store more, PostgreSQL would refuse it. */
-const MAX_BALANCE_CENTS = 999_999_999_999n;
-const fromCents = (cents: bigint) => {
-  const text = cents.toString().padStart(3, '0');
-  return `${text.slice(0, -2)}.${text.slice(-2)}`;
-};
+/** The largest balance the column holds; SQLite would store more, PostgreSQL would refuse it. */
+const MAX_BALANCE_CENTS = maxCents(moneyColumns.balance);
 
 /**
- * balance = round(balance ± amount, 2), conditional on the result staying within 0..NUMERIC(12,2): SQLite
- * stores NUMERIC as REAL (rounding keeps two places) and enforces no precision, so the bound is explicit.
+ * balance = round(balance ± amount, 2), conditional on the result staying within 0..NUMERIC(12,2) and on
+ * the account belonging to `owner`: SQLite stores NUMERIC as REAL (rounding keeps two places) and enforces
+ * no precision, so the bound is explicit.
  */
-async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1 | -1): Promise<void> {
+async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1 | -1, owner: Owner): Promise<void> {
   const headroom = fromCents(MAX_BALANCE_CENTS - toCents(amount));
-  const where = sign < 0 ? { id, balance: { $gte: amount } } : { id, balance: { $lte: headroom } };
+  const where = {
+    id,
+    balance: sign < 0 ? { $gte: amount } : { $lte: headroom },
+    ...(owner === undefined ? {} : { owner }),
+  };
   const changed = await em.nativeUpdate(Account, where, {
     balance: raw(`round(balance ${sign < 0 ? '-' : '+'} ?, 2)`, [amount]),
     updatedAt: new Date(),
   });
   if (changed === 1) return;
-  await requireAccount(em, id);
+  await requireAccount(em, id, owner);
   if (sign < 0) throw new InsufficientFundsError(id, amount);
   throw new InvalidError(`the balance of account ${id} would exceed ${fromCents(MAX_BALANCE_CENTS)}`, 'amount');
 }
 
-export async function deposit(em: EntityManager, id: number, amount: string): Promise<AccountView> {
+export async function deposit(em: EntityManager, id: number, amount: string, owner?: Owner): Promise<AccountView> {
   const value = requireAmount(amount);
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      await applyDelta(tx, id, value, 1);
-      return toAccountView(await requireAccount(tx, id, true));
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    await applyDelta(tx, id, value, 1, owner);
+    return toAccountView(await requireAccount(tx, id, undefined, true));
+  });
 }
 
-export async function withdraw(em: EntityManager, id: number, amount: string): Promise<AccountView> {
+export async function withdraw(em: EntityManager, id: number, amount: string, owner?: Owner): Promise<AccountView> {
   const value = requireAmount(amount);
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      await applyDelta(tx, id, value, -1);
-      return toAccountView(await requireAccount(tx, id, true));
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    await applyDelta(tx, id, value, -1, owner);
+    return toAccountView(await requireAccount(tx, id, undefined, true));
+  });
 }
 
 export interface TransferRequest {
@@ -157,9 +158,18 @@ export interface TransferResult {
   replayed: boolean;
 }
 
-async function findReplay(em: EntityManager, request: TransferRequest, amount: string): Promise<TransferResult | null> {
+/** The transfer an earlier request with this key made; one from someone else's account is not shown. */
+async function findReplay(
+  em: EntityManager,
+  request: TransferRequest,
+  amount: string,
+  owner: Owner,
+): Promise<TransferResult | null> {
   if (!request.idempotencyKey) return null;
-  const previous = await em.fork().findOne(Transfer, { idempotencyKey: request.idempotencyKey });
+  const previous = await em.fork().findOne(Transfer, {
+    idempotencyKey: request.idempotencyKey,
+    ...(owner === undefined ? {} : { fromAccount: { owner } }),
+  });
   if (!previous) return null;
   const same =
     previous.fromAccount.id === request.fromAccountId &&
@@ -177,37 +187,40 @@ const isRetryable = (error: unknown) => error instanceof DeadlockException || er
  * ascending id order so concurrent transfers lock in one global order (no deadlock cycles); a deadlock or
  * serialization failure the database still reports is retried with backoff.
  */
-export async function transferFunds(em: EntityManager, request: TransferRequest): Promise<TransferResult> {
+export async function transferFunds(
+  em: EntityManager,
+  request: TransferRequest,
+  owner?: Owner,
+): Promise<TransferResult> {
   const amount = requireAmount(request.amount);
   if (request.fromAccountId === request.toAccountId) {
     throw new InvalidError('cannot transfer to the same account', 'toAccountId');
   }
-  const replay = await findReplay(em, request, amount);
+  const replay = await findReplay(em, request, amount, owner);
   if (replay) return replay;
 
   for (let attempt = 1; ; attempt++) {
     try {
-      return await translateErrors(() =>
-        em.transactional(async (tx) => {
-          const legs = [
-            { id: request.fromAccountId, sign: -1 as const },
-            { id: request.toAccountId, sign: 1 as const },
-          ].sort((a, b) => a.id - b.id);
-          for (const leg of legs) await applyDelta(tx, leg.id, amount, leg.sign);
-          const transfer = tx.create(Transfer, {
-            fromAccount: request.fromAccountId,
-            toAccount: request.toAccountId,
-            amount,
-            idempotencyKey: request.idempotencyKey ?? null,
-          });
-          await tx.flush();
-          return { transfer: toTransferView(transfer), replayed: false };
-        }),
-      );
+      return await unitOfWork(em, async (tx) => {
+        const legs = [
+          { id: request.fromAccountId, sign: -1 as const },
+          { id: request.toAccountId, sign: 1 as const },
+        ].sort((a, b) => a.id - b.id);
+        // Only the debited account must be the caller's; money may go to anyone's.
+        for (const leg of legs) await applyDelta(tx, leg.id, amount, leg.sign, leg.sign < 0 ? owner : undefined);
+        const transfer = tx.create(Transfer, {
+          fromAccount: request.fromAccountId,
+          toAccount: request.toAccountId,
+          amount,
+          idempotencyKey: request.idempotencyKey ?? null,
+        });
+        await tx.flush();
+        return { transfer: toTransferView(transfer), replayed: false };
+      });
     } catch (error) {
       // A concurrent request with the same idempotency key won the race: report its transfer.
       if (error instanceof ConflictError && error.field === 'idempotencyKey') {
-        const winner = await findReplay(em, request, amount);
+        const winner = await findReplay(em, request, amount, owner);
         if (winner) return winner;
       }
       if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -225,10 +238,18 @@ export async function listTransfers(
   em: EntityManager,
   accountId: number,
   request: PageRequest = {},
+  owner?: Owner,
 ): Promise<Page<TransferView>> {
   const window = pageWindow(request);
-  const ofAccount = (eb: ExpressionBuilder<ShopDB & { t: ShopDB['transfers'] }, 't'>) =>
-    eb.or([eb('t.from_account_id', '=', accountId), eb('t.to_account_id', '=', accountId)]);
+  const visible = () => {
+    const account = reader(em).selectFrom('accounts').select('id').where('id', '=', accountId);
+    return owner === undefined ? account : account.where('owner_id', '=', owner);
+  };
+  const ofAccount = (eb: ExpressionBuilder<ShopDB & { t: ShopDB['transfers'] }, 't'>) => {
+    const rows = eb.or([eb('t.from_account_id', '=', accountId), eb('t.to_account_id', '=', accountId)]);
+    // An uncorrelated subquery, evaluated once per statement: the page and its ownership check in one trip.
+    return owner === undefined ? rows : eb.and([rows, eb.exists(visible())]);
+  };
   const count = cappedCount(
     reader(em),
     reader(em).selectFrom('transfers as t').select('t.id').where(ofAccount),
@@ -248,10 +269,7 @@ export async function listTransfers(
   if (counted === undefined) {
     // No row to carry the total: the account may be unknown, or the page past the end (count on its own).
     const empty = await reader(em)
-      .selectNoFrom((eb) => [
-        eb.selectFrom('accounts').select('id').where('id', '=', accountId).as('known'),
-        count.as('total'),
-      ])
+      .selectNoFrom(() => [visible().as('known'), count.as('total')])
       .executeTakeFirstOrThrow();
     if (empty.known === null) throw new NotFoundError('account', accountId);
     counted = empty.total;
@@ -268,9 +286,11 @@ export async function listTransfers(
   return toPage(items, Number(counted), window);
 }
 
-/** Sum of all balances, as a decimal string (the invariant transfers must preserve). */
+/** Sum of all balances, exact (the invariant transfers must preserve): one aggregate, rounded in SQL. */
 export async function totalBalance(em: EntityManager): Promise<string> {
-  const accounts = await em.find(Account, {}, { fields: ['balance'] });
-  const cents = accounts.reduce((sum, a) => sum + toCents(formatMoney(a.balance)), 0n);
-  return fromCents(cents);
+  const row = await reader(em)
+    .selectFrom('accounts')
+    .select((eb) => moneySum(eb.ref('balance')).as('total'))
+    .executeTakeFirstOrThrow();
+  return row.total === null ? '0.00' : rowDecoder(em).money(row.total);
 }

@@ -2,9 +2,10 @@
 // password check that takes the same time whether or not the account exists.
 import { createHash, randomBytes } from 'node:crypto';
 import { Role, Session, User } from '../entities/index.ts';
-import { ConflictError, translateErrors } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
+import { unitOfWork } from '../unit-of-work.ts';
 import { paramEncoder, reader } from './read-model.ts';
 import { decodeRoleNames, roleNamesOf } from './user-reads.ts';
 import { type NewUser, newUserEntity, toUserView, type UserView } from './users.ts';
@@ -37,15 +38,13 @@ export async function registerUser(em: EntityManager, input: NewUser & { passwor
   const passwordHash = await hashPassword(input.password); // never inside a transaction: it takes tens of ms
   for (let attempt = 1; ; attempt++) {
     try {
-      return await translateErrors(() =>
-        em.transactional(async (tx) => {
-          const role = (await tx.findOne(Role, { name: CUSTOMER })) ?? tx.create(Role, { name: CUSTOMER });
-          const user = newUserEntity(tx, { ...input, isActive: true }, passwordHash);
-          user.roles.add(role);
-          await tx.flush();
-          return toUserView(user);
-        }),
-      );
+      return await unitOfWork(em, async (tx) => {
+        const role = (await tx.findOne(Role, { name: CUSTOMER })) ?? tx.create(Role, { name: CUSTOMER });
+        const user = newUserEntity(tx, { ...input, isActive: true }, passwordHash);
+        user.roles.add(role);
+        await tx.flush();
+        return toUserView(user);
+      });
     } catch (error) {
       const roleRace = error instanceof ConflictError && error.field === 'name';
       if (!roleRace || attempt >= 3) throw error;
@@ -73,7 +72,7 @@ export async function login(
 
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await em.transactional(async (tx) => {
+  await unitOfWork(em, async (tx) => {
     tx.create(Session, { user: user.id, tokenHash: sha256(token), expiresAt });
     await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
   });
@@ -109,7 +108,7 @@ export async function authenticate(em: EntityManager, token: string, now = new D
 
 /** Revokes one session; idempotent. */
 export async function logout(em: EntityManager, sessionId: number, now = new Date()): Promise<void> {
-  await em.transactional((tx) => tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now }));
+  await unitOfWork(em, (tx) => tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now }));
 }
 
 /**
@@ -122,7 +121,7 @@ export async function ensureAdmin(
 ): Promise<{ user: UserView; created: boolean }> {
   const existing = await em.findOne(User, { username: input.username.trim() });
   const passwordHash = existing && !input.resetPassword ? undefined : await hashPassword(input.password);
-  return em.transactional(async (tx) => {
+  return unitOfWork(em, async (tx) => {
     const user =
       existing ??
       tx.create(User, {

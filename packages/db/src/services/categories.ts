@@ -1,8 +1,10 @@
-// Categories: CRUD and the tutorial's aggregation (products per category, GROUP BY ... HAVING).
+// Categories: CRUD and per-category statistics (one GROUP BY ... HAVING query).
 import { Category, Product } from '../entities/index.ts';
-import { ConflictError, NotFoundError, translateErrors } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { averageMoney } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
-import { reader, rowDecoder } from './read-model.ts';
+import { unitOfWork } from '../unit-of-work.ts';
+import { moneySum, reader, rowDecoder } from './read-model.ts';
 
 export interface CategoryView {
   id: number;
@@ -19,13 +21,11 @@ const toCategoryView = (c: CategoryView): CategoryView => ({
 });
 
 export function createCategory(em: EntityManager, name: string): Promise<CategoryView> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const category = tx.create(Category, { name: name.trim() });
-      await tx.flush();
-      return toCategoryView(category);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const category = tx.create(Category, { name: name.trim() });
+    await tx.flush();
+    return toCategoryView(category);
+  });
 }
 
 const selectCategories = (em: EntityManager) =>
@@ -52,47 +52,66 @@ export async function getCategory(em: EntityManager, id: number): Promise<Catego
 }
 
 export function renameCategory(em: EntityManager, id: number, name: string): Promise<CategoryView> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const category = await tx.findOne(Category, { id });
-      if (!category) throw new NotFoundError('category', id);
-      category.name = name.trim();
-      await tx.flush();
-      return toCategoryView(category);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const category = await tx.findOneOrFail(Category, { id });
+    category.name = name.trim();
+    await tx.flush();
+    return toCategoryView(category);
+  });
 }
 
 /** Refuses (409) while products still belong to the category; the FK's RESTRICT backs this up. */
 export function deleteCategory(em: EntityManager, id: number): Promise<void> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const products = await tx.count(Product, { category: id });
-      if (products > 0) throw new ConflictError(`category ${id} still has ${products} product(s)`, 'products');
-      if ((await tx.nativeDelete(Category, { id })) === 0) throw new NotFoundError('category', id);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const products = await tx.count(Product, { category: id });
+    if (products > 0) throw new ConflictError(`category ${id} still has ${products} product(s)`, 'products');
+    if ((await tx.nativeDelete(Category, { id })) === 0) throw new NotFoundError('category', id);
+  });
 }
 
 export interface CategoryStat {
   categoryId: number;
   name: string;
   productCount: number;
+  /** Money aggregates, exact to the cent on every dialect; null for a category without products. */
+  minPrice: string | null;
+  maxPrice: string | null;
+  averagePrice: string | null;
 }
 
 /**
- * Product count per category in one GROUP BY query; `minProducts` is the HAVING filter. Categories
- * without products count 0 (LEFT JOIN), so the default lists every category.
+ * Product count and prices per category in one GROUP BY query; `minProducts` is the HAVING filter.
+ * Categories without products count 0 (LEFT JOIN), so the default lists every category. The average is
+ * the exact SQL total divided in cents (half up), identical on every dialect.
  */
 export async function categoryStats(em: EntityManager, { minProducts = 0 } = {}): Promise<CategoryStat[]> {
   const rows = await reader(em)
     .selectFrom('categories as c')
     .leftJoin('products as p', 'p.category_id', 'c.id')
-    .select((eb) => ['c.id', 'c.name', eb.fn.count<number | string>('p.id').as('product_count')])
+    .select((eb) => [
+      'c.id',
+      'c.name',
+      eb.fn.count<number | string>('p.id').as('product_count'),
+      eb.fn.min('p.price').as('min_price'),
+      eb.fn.max('p.price').as('max_price'),
+      moneySum(eb.ref('p.price')).as('price_total'),
+    ])
     .groupBy(['c.id', 'c.name'])
     .having((eb) => eb.fn.count('p.id'), '>=', minProducts)
     .orderBy('c.name', 'asc')
     .execute();
-  // count() is a bigint (text) on PostgreSQL.
-  return rows.map((row) => ({ categoryId: row.id, name: row.name, productCount: Number(row.product_count) }));
+  const decode = rowDecoder(em);
+  const moneyOrNull = (value: unknown) => (value === null || value === undefined ? null : decode.money(value));
+  return rows.map((row) => {
+    const productCount = Number(row.product_count); // count() is a bigint (text) on PostgreSQL
+    const total = moneyOrNull(row.price_total);
+    return {
+      categoryId: row.id,
+      name: row.name,
+      productCount,
+      minPrice: moneyOrNull(row.min_price),
+      maxPrice: moneyOrNull(row.max_price),
+      averagePrice: total === null ? null : averageMoney(total, productCount),
+    };
+  });
 }

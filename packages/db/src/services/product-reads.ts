@@ -4,7 +4,9 @@ import { Cursor } from '@mikro-orm/core';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ProductMetadata } from '../entities/index.ts';
 import { InvalidError } from '../errors.ts';
-import type { EntityManager } from '../orm.ts';
+import { moneyColumns } from '../limits.ts';
+import { moneyPattern } from '../money.ts';
+import { dialectOf, type EntityManager } from '../orm.ts';
 import { cappedCount, MAX_PER_PAGE, type Page, type PageRequest, pageTotal, pageWindow, toPage } from './pagination.ts';
 import { paramEncoder, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
 import { containsIgnoringCase } from './text-search.ts';
@@ -127,14 +129,20 @@ export async function listProductsByCursor(
   const after = request.after ? decodeCursor(em, request.after, orderBy) : undefined;
   const filter = productFilter(em, request);
   const column = ORDER_COLUMN[orderBy];
-  // (key, id) > (last key, last id): a row-value comparison both databases answer from the (key, id) index.
+  // (key, id) > (last key, last id): a row-value comparison SQLite and PostgreSQL answer from the (key, id)
+  // index. MariaDB does not use an index for row values (it scanned: 117 req/s against 528 for page 1), so
+  // there it is spelled key >= k AND (key > k OR id > i), a range on the same index.
   const operator = direction === 'asc' ? '>' : '<';
+  const rowValues = dialectOf(em) !== 'mariadb';
+  const keyset = (eb: ExpressionBuilder<ProductScope, 'p'>, [key, id]: [unknown, number]) =>
+    rowValues
+      ? eb(eb.refTuple(column, 'p.id'), operator, eb.tuple(key as never, id))
+      : eb.and([
+          eb(column, operator === '>' ? '>=' : '<=', key as never),
+          eb.or([eb(column, operator, key as never), eb('p.id', operator, id)]),
+        ]);
   const rows = await selectProducts(em)
-    .where((eb) =>
-      after
-        ? eb.and([filter(eb), eb(eb.refTuple(column, 'p.id'), operator, eb.tuple(after[0] as never, after[1]))])
-        : filter(eb),
-    )
+    .where((eb) => (after ? eb.and([filter(eb), keyset(eb, after)]) : filter(eb)))
     .orderBy(column, direction)
     .orderBy('p.id', direction)
     .limit(first + 1)
@@ -155,13 +163,16 @@ const cursorKey: Record<ProductOrderField, (view: ProductView) => unknown> = {
 // The cursor's values go into the keyset WHERE clause: each must have the type of its column (a forged
 // cursor must not reach the database as an operator object, nor as text the column type cannot parse).
 const isCursorKey: Record<ProductOrderField, (value: unknown) => boolean> = {
-  name: (value) => typeof value === 'string',
+  name: (value) => typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000'),
   price: (value) =>
-    (typeof value === 'string' && /^\d{1,8}(\.\d{1,2})?$/.test(value)) ||
+    (typeof value === 'string' && moneyPattern(moneyColumns.price).test(value)) ||
     (typeof value === 'number' && Number.isFinite(value) && value >= 0),
   createdAt: (value) =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
+    typeof value === 'string' && /^[12]\d{3}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
 };
+
+/** The largest id the INTEGER columns hold. */
+const MAX_ID = 2_147_483_647;
 
 /** [sort key as a query parameter, id] of a cursor made by listProductsByCursor with this ordering. */
 function decodeCursor(em: EntityManager, encoded: string, orderBy: ProductOrderField): [unknown, number] {
@@ -176,7 +187,8 @@ function decodeCursor(em: EntityManager, encoded: string, orderBy: ProductOrderF
     values.length !== 2 ||
     !isCursorKey[orderBy](values[0]) ||
     !Number.isSafeInteger(values[1]) ||
-    (values[1] as number) <= 0
+    (values[1] as number) <= 0 ||
+    (values[1] as number) > MAX_ID
   ) {
     throw new InvalidError('cursor is malformed; pass the nextCursor of the previous page', 'after');
   }

@@ -1,7 +1,9 @@
 // User profiles (1:1 with users): upsert, read, delete.
 import { User, UserProfile } from '../entities/index.ts';
-import { NotFoundError, translateErrors } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
+import { unitOfWork } from '../unit-of-work.ts';
+import { type Owner, requireOwnUser } from './ownership.ts';
 import type { UserView } from './users.ts';
 
 export type ProfileView = NonNullable<UserView['profile']> & { userId: number; updatedAt: Date };
@@ -26,28 +28,32 @@ const toProfileView = (profile: {
 });
 
 /** Creates the user's profile or updates the given fields of the existing one. */
-export function upsertProfile(em: EntityManager, userId: number, input: ProfileInput): Promise<ProfileView> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const user = await tx.findOne(User, { id: userId }, { populate: ['profile'] });
-      if (!user) throw new NotFoundError('user', userId);
-      const profile = user.profile ?? tx.create(UserProfile, { user });
-      if (input.firstName !== undefined) profile.firstName = input.firstName;
-      if (input.lastName !== undefined) profile.lastName = input.lastName;
-      if (input.bio !== undefined) profile.bio = input.bio;
-      await tx.flush();
-      return toProfileView(profile);
-    }),
-  );
+export async function upsertProfile(
+  em: EntityManager,
+  userId: number,
+  input: ProfileInput,
+  owner?: Owner,
+): Promise<ProfileView> {
+  requireOwnUser(owner, userId);
+  return unitOfWork(em, async (tx) => {
+    const user = await tx.findOneOrFail(User, { id: userId }, { populate: ['profile'] });
+    const profile = user.profile ?? tx.create(UserProfile, { user });
+    if (input.firstName !== undefined) profile.firstName = input.firstName;
+    if (input.lastName !== undefined) profile.lastName = input.lastName;
+    if (input.bio !== undefined) profile.bio = input.bio;
+    await tx.flush();
+    return toProfileView(profile);
+  });
 }
 
-export async function getProfile(em: EntityManager, userId: number): Promise<ProfileView> {
-  const profile = await em.findOne(UserProfile, { user: userId });
-  if (!profile) throw new NotFoundError('profile of user', userId);
+export async function getProfile(em: EntityManager, userId: number, owner?: Owner): Promise<ProfileView> {
+  requireOwnUser(owner, userId);
+  const profile = await em.findOneOrFail(UserProfile, { user: userId });
   return toProfileView(profile);
 }
 
-export async function deleteProfile(em: EntityManager, userId: number): Promise<void> {
-  const deleted = await em.transactional((tx) => tx.nativeDelete(UserProfile, { user: userId }));
-  if (deleted === 0) throw new NotFoundError('profile of user', userId);
+export async function deleteProfile(em: EntityManager, userId: number, owner?: Owner): Promise<void> {
+  requireOwnUser(owner, userId);
+  const deleted = await unitOfWork(em, (tx) => tx.nativeDelete(UserProfile, { user: userId }));
+  if (deleted === 0) throw new NotFoundError('user profile', userId);
 }

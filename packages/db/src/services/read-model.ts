@@ -12,6 +12,7 @@ import type {
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
+import { type Expression, sql } from 'kysely';
 import type { entities } from '../entities/index.ts';
 import { formatMoney } from '../money.ts';
 import { dialectOf, type EntityManager, queryListenerOf } from '../orm.ts';
@@ -113,3 +114,9 @@ const serverParams: ParamEncoder = { bool: (value) => value, date: (value) => va
 
 export const paramEncoder = (em: EntityManager): ParamEncoder =>
   dialectOf(em) === 'sqlite' ? sqliteParams : serverParams;
+
+/**
+ * sum() over a money column, rounded to two places in SQL: SQLite stores NUMERIC as REAL, so a raw sum of
+ * 0.10s drifts (19999.999999999996); rounded, it is exact while totals stay below 2^53 cents.
+ */
+export const moneySum = (column: Expression<unknown>) => sql<string | number | null>`round(sum(${column}), 2)`;

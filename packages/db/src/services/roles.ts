@@ -1,7 +1,7 @@
 // Roles (M:N with users through user_roles): create, list, assign, revoke, members.
 import { Role, User } from '../entities/index.ts';
-import { NotFoundError, translateErrors } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
+import { unitOfWork } from '../unit-of-work.ts';
 import { reader } from './read-model.ts';
 import { toUserView, type UserView } from './users.ts';
 
@@ -13,13 +13,11 @@ export interface RoleView {
 }
 
 export function createRole(em: EntityManager, name: string): Promise<RoleView> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const role = tx.create(Role, { name: name.trim() });
-      await tx.flush();
-      return { id: role.id, name: role.name };
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const role = tx.create(Role, { name: name.trim() });
+    await tx.flush();
+    return { id: role.id, name: role.name };
+  });
 }
 
 export function listRoles(em: EntityManager): Promise<RoleView[]> {
@@ -27,19 +25,15 @@ export function listRoles(em: EntityManager): Promise<RoleView[]> {
 }
 
 async function changeMembership(em: EntityManager, userId: number, roleName: string, add: boolean): Promise<UserView> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const user = await tx.findOne(User, { id: userId }, { populate: ['roles', 'profile'] });
-      if (!user) throw new NotFoundError('user', userId);
-      const role = await tx.findOne(Role, { name: roleName });
-      if (!role) throw new NotFoundError('role', roleName);
-      // Idempotent both ways: assigning a held role or revoking a missing one changes nothing.
-      if (add) user.roles.add(role);
-      else user.roles.remove(role);
-      await tx.flush();
-      return toUserView(user);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const user = await tx.findOneOrFail(User, { id: userId }, { populate: ['roles', 'profile'] });
+    const role = await tx.findOneOrFail(Role, { name: roleName });
+    // Idempotent both ways: assigning a held role or revoking a missing one changes nothing.
+    if (add) user.roles.add(role);
+    else user.roles.remove(role);
+    await tx.flush();
+    return toUserView(user);
+  });
 }
 
 export const assignRole = (em: EntityManager, userId: number, roleName: string) =>

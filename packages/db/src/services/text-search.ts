@@ -1,13 +1,16 @@
-// Case-insensitive "contains" that treats % and _ literally and behaves the same on SQLite and PostgreSQL.
+// Case-insensitive "contains" that treats % and _ literally and behaves the same on every dialect.
 import { sql } from 'kysely';
 
-/** Escapes LIKE wildcards; pair with ESCAPE '\'. */
-export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * Escapes LIKE wildcards with "!", paired with ESCAPE '!': a backslash would need writing differently in
+ * MariaDB's string literals (where it is itself an escape) than in SQLite's and PostgreSQL's.
+ */
+export const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 /**
- * lower(column) LIKE lower('%text%') ESCAPE '\'. lower() on both sides (instead of ILIKE) gives one
- * behaviour on both dialects for ASCII letters; SQLite's lower() folds ASCII only, so "É" matches "é" on
- * PostgreSQL but not on SQLite (ICU would be needed there).
+ * lower(column) LIKE lower('%text%') ESCAPE '!'. lower() on both sides (instead of ILIKE) gives one
+ * behaviour on every dialect for ASCII letters; SQLite's lower() folds ASCII only, so "É" matches "é" on
+ * PostgreSQL and MariaDB but not on SQLite (ICU would be needed there).
  */
 export const containsIgnoringCase = (column: string, text: string) =>
-  sql<boolean>`lower(${sql.ref(column)}) like lower(${`%${escapeLike(text)}%`}) escape '\\'`;
+  sql<boolean>`lower(${sql.ref(column)}) like lower(${`%${escapeLike(text)}%`}) escape '!'`;

@@ -1,6 +1,7 @@
 // User reads: by id or username, pages, search, role members, counts. One statement each: the profile is
 // left-joined and the role names come as a JSON array from a correlated subquery.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import { NotFoundError } from '../errors.ts';
@@ -24,11 +25,16 @@ export interface UserView {
 type UserScope = ShopDB & { u: ShopDB['users'] };
 type UserFilter = (eb: ExpressionBuilder<UserScope, 'u'>) => Expression<SqlBool>;
 
-/** The names of the roles of the user `u`, as a JSON array of `{ name }` (text on SQLite). */
+/** The names of the roles of the user `u`, as a JSON array of `{ name }` (text on SQLite and MariaDB). */
 export function roleNamesOf(em: EntityManager, eb: ExpressionBuilder<UserScope, 'u'>) {
+  const dialect = dialectOf(em);
+  if (dialect === 'mariadb') {
+    // Kysely's MySQL helper ends in CAST(… AS JSON), which MariaDB does not have; its JSON is text anyway.
+    return sql<{ name: string }[]>`(select coalesce(json_arrayagg(json_object('name', r.name)), '[]')
+      from user_roles as ur inner join roles as r on r.id = ur.role_id where ur.user_id = ${eb.ref('u.id')})`;
+  }
   // Same API, dialect-specific SQL: json_agg on PostgreSQL, json_group_array on SQLite.
-  const jsonArrayFrom: typeof sqliteJsonArrayFrom =
-    dialectOf(em) === 'sqlite' ? sqliteJsonArrayFrom : postgresJsonArrayFrom;
+  const jsonArrayFrom = dialect === 'sqlite' ? sqliteJsonArrayFrom : postgresJsonArrayFrom;
   return jsonArrayFrom(
     eb
       .selectFrom('user_roles as ur')
@@ -123,7 +129,7 @@ export interface UserSearch extends PageRequest {
   email?: string;
   isActive?: boolean;
   createdAfter?: Date;
-  /** 'all' ANDs the given criteria (the tutorial's filter chain); 'any' ORs them (its or_ example). */
+  /** 'all' keeps users matching every given criterion; 'any' keeps users matching at least one. */
   match?: 'all' | 'any';
 }
 

@@ -1,9 +1,10 @@
-// Users: CRUD, bulk operations and search. Every mutation is one em.transactional unit of work.
+// Users: CRUD, bulk operations and search. Every mutation is one unit of work.
 import { wrap } from '@mikro-orm/core';
 import { Account, type IUser, Session, User } from '../entities/index.ts';
-import { type ConflictDetail, ConflictError, NotFoundError, translateErrors } from '../errors.ts';
+import { type ConflictDetail, ConflictError } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword } from '../passwords.ts';
+import { unitOfWork } from '../unit-of-work.ts';
 import { paramEncoder, reader } from './read-model.ts';
 import { normalizeEmail, type UserView } from './user-reads.ts';
 
@@ -56,13 +57,11 @@ async function buildUser(em: EntityManager, input: NewUser) {
 }
 
 export async function createUser(em: EntityManager, input: NewUser): Promise<UserView> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const user = await buildUser(tx, input);
-      await tx.flush();
-      return toUserView(user);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const user = await buildUser(tx, input);
+    await tx.flush();
+    return toUserView(user);
+  });
 }
 
 /** All or nothing: any username/email taken (in the batch itself or in the database) rejects the whole batch. */
@@ -96,13 +95,11 @@ export async function createUsers(em: EntityManager, inputs: NewUser[]): Promise
       conflicts,
     );
   }
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const users = await Promise.all(inputs.map((input) => buildUser(tx, input)));
-      await tx.flush();
-      return users.map(toUserView);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const users = await Promise.all(inputs.map((input) => buildUser(tx, input)));
+    await tx.flush();
+    return users.map(toUserView);
+  });
 }
 
 export interface UserPatch {
@@ -114,28 +111,25 @@ export interface UserPatch {
 
 export async function updateUser(em: EntityManager, id: number, patch: UserPatch): Promise<UserView> {
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const user = await tx.findOne(User, { id }, { populate: USER_POPULATE });
-      if (!user) throw new NotFoundError('user', id);
-      // Whitelisted fields only: nothing from the caller reaches assign() unfiltered.
-      if (patch.username !== undefined) user.username = patch.username.trim();
-      if (patch.email !== undefined) user.email = normalizeEmail(patch.email);
-      if (patch.isActive !== undefined) user.isActive = patch.isActive;
-      if (passwordHash !== undefined) {
-        user.passwordHash = passwordHash;
-        // A new password signs the user out everywhere.
-        await tx.nativeUpdate(Session, { user: id, revokedAt: null }, { revokedAt: new Date() });
-      }
-      await tx.flush();
-      return toUserView(user);
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const user = await tx.findOneOrFail(User, { id }, { populate: USER_POPULATE });
+    // Whitelisted fields only: nothing from the caller reaches assign() unfiltered.
+    if (patch.username !== undefined) user.username = patch.username.trim();
+    if (patch.email !== undefined) user.email = normalizeEmail(patch.email);
+    if (patch.isActive !== undefined) user.isActive = patch.isActive;
+    if (passwordHash !== undefined) {
+      user.passwordHash = passwordHash;
+      // A new password signs the user out everywhere.
+      await tx.nativeUpdate(Session, { user: id, revokedAt: null }, { revokedAt: new Date() });
+    }
+    await tx.flush();
+    return toUserView(user);
+  });
 }
 
-/** The tutorial's bulk update: one UPDATE ... WHERE id IN (...); returns how many rows changed. */
+/** Bulk (de)activation: one UPDATE ... WHERE id IN (...); returns how many rows changed. */
 export function setUsersActive(em: EntityManager, ids: number[], isActive: boolean): Promise<number> {
-  return em.transactional((tx) => tx.nativeUpdate(User, { id: { $in: ids } }, { isActive, updatedAt: new Date() }));
+  return unitOfWork(em, (tx) => tx.nativeUpdate(User, { id: { $in: ids } }, { isActive, updatedAt: new Date() }));
 }
 
 /**
@@ -168,47 +162,38 @@ function withLedgerHistory(tx: EntityManager, userIds: 'inactive' | number) {
  * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
  */
 export async function deleteUser(em: EntityManager, id: number): Promise<void> {
-  await translateErrors(() =>
-    em.transactional(async (tx) => {
-      const user = await tx.findOne(User, { id });
-      if (!user) throw new NotFoundError('user', id);
-      const funded = await tx.count(Account, { owner: id, balance: { $gt: '0' } });
-      if (funded > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
-      if ((await withLedgerHistory(tx, id)).length > 0) {
-        throw new ConflictError(
-          `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
-          'accounts',
-        );
-      }
-      // Profile, role links and (empty, unused) accounts go with the user through ON DELETE CASCADE.
-      await tx.nativeDelete(User, { id });
-    }),
-  );
+  await unitOfWork(em, async (tx) => {
+    await tx.findOneOrFail(User, { id }, { fields: ['id'] });
+    const funded = await tx.count(Account, { owner: id, balance: { $gt: '0' } });
+    if (funded > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
+    if ((await withLedgerHistory(tx, id)).length > 0) {
+      throw new ConflictError(
+        `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
+        'accounts',
+      );
+    }
+    // Profile, role links and (empty, unused) accounts go with the user through ON DELETE CASCADE.
+    await tx.nativeDelete(User, { id });
+  });
 }
 
 /**
- * The tutorial's bulk delete of inactive users, minus those who still hold money or have ledger history
+ * Deletes every inactive user in one statement, except those who still hold money or have ledger history
  * (they are kept, and counted by reason: money first).
  */
 export async function deleteInactiveUsers(
   em: EntityManager,
 ): Promise<{ deleted: number; keptWithBalance: number; keptWithHistory: number }> {
-  return translateErrors(() =>
-    em.transactional(async (tx) => {
-      const funded = await tx.find(
-        Account,
-        { balance: { $gt: '0' }, owner: { isActive: false } },
-        { fields: ['owner'] },
-      );
-      const withMoney = new Set(funded.map((account) => account.owner.id));
-      const withHistory = new Set((await withLedgerHistory(tx, 'inactive')).map((row) => row.owner_id));
-      const kept = [...new Set([...withMoney, ...withHistory])];
-      const deleted = await tx.nativeDelete(User, { isActive: false, id: { $nin: kept } });
-      return {
-        deleted,
-        keptWithBalance: withMoney.size,
-        keptWithHistory: [...withHistory].filter((userId) => !withMoney.has(userId)).length,
-      };
-    }),
-  );
+  return unitOfWork(em, async (tx) => {
+    const funded = await tx.find(Account, { balance: { $gt: '0' }, owner: { isActive: false } }, { fields: ['owner'] });
+    const withMoney = new Set(funded.map((account) => account.owner.id));
+    const withHistory = new Set((await withLedgerHistory(tx, 'inactive')).map((row) => row.owner_id));
+    const kept = [...new Set([...withMoney, ...withHistory])];
+    const deleted = await tx.nativeDelete(User, { isActive: false, id: { $nin: kept } });
+    return {
+      deleted,
+      keptWithBalance: withMoney.size,
+      keptWithHistory: [...withHistory].filter((userId) => !withMoney.has(userId)).length,
+    };
+  });
 }

@@ -1,6 +1,7 @@
-// Test databases on both dialects: in-memory SQLite, or a PostgreSQL database created for one test file
-// and dropped after it. Used by every package's tests; never by production code.
+// Test databases on every dialect: in-memory SQLite, or a PostgreSQL / MariaDB database created for one
+// test file and dropped after it. Used by every package's tests; never by production code.
 import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { DatabaseTarget } from '../database-url.ts';
 import { type Dialect, type Orm, type OrmOptions, openOrm } from '../orm.ts';
@@ -21,6 +22,32 @@ export async function postgresReachable(url = postgresAdminUrl()): Promise<strin
     return error instanceof Error ? error.message : String(error);
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** Server URL whose root user creates and drops the per-file MariaDB test databases. */
+export const mariadbAdminUrl = () => process.env.DATABASE_URL_MARIADB ?? 'mysql://root@127.0.0.1:3306/mysql';
+
+export async function mariadbReachable(url = mariadbAdminUrl()): Promise<string | null> {
+  try {
+    const connection = await mysql.createConnection({ uri: url, connectTimeout: 3000 });
+    try {
+      await connection.query('select 1');
+      return null;
+    } finally {
+      await connection.end();
+    }
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function mariadbAdmin(statement: string): Promise<void> {
+  const connection = await mysql.createConnection({ uri: mariadbAdminUrl() });
+  try {
+    await connection.query(statement);
+  } finally {
+    await connection.end();
   }
 }
 
@@ -53,6 +80,14 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   let target: DatabaseTarget = { dialect: 'sqlite', file: ':memory:' };
   let dropDatabase = async () => {};
+  if (dialect === 'mariadb') {
+    const name = `shop_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await mariadbAdmin(`create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`);
+    const url = new URL(mariadbAdminUrl());
+    url.pathname = `/${name}`;
+    target = { dialect: 'mariadb', url: url.toString(), database: name };
+    dropDatabase = () => mariadbAdmin(`drop database if exists \`${name}\``);
+  }
   if (dialect === 'postgresql') {
     const name = `shop_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     await admin((client) => client.query(`create database "${name}"`));

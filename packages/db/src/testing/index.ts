@@ -1,4 +1,4 @@
-// @shop/db/testing: fresh databases on both dialects for the test suites of every package.
+// @shop/db/testing: fresh databases on every dialect for the test suites of every package.
 import { afterAll, beforeAll, beforeEach, inject, type TestContext } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialect } from './database.ts';
 
@@ -6,16 +6,21 @@ export * from './database.ts';
 
 import './provided-context.ts';
 
-/** Skips the current test when this is the PostgreSQL project and no server is reachable (never under CI). */
+/** Why this project's database server is unreachable (never under CI, where the setup fails instead). */
+export function serverUnavailable(): string | null {
+  if (testDialect === 'sqlite') return null;
+  return inject(testDialect === 'postgresql' ? 'postgresUnavailable' : 'mariadbUnavailable') ?? null;
+}
+
+/** Skips the current test when this project's server (PostgreSQL, MariaDB) is unreachable (never under CI). */
 export function skipWithoutDatabase(context: TestContext): void {
-  if (testDialect !== 'postgresql') return;
-  const problem = inject('postgresUnavailable');
-  if (problem) context.skip(`PostgreSQL unavailable: ${problem}`);
+  const problem = serverUnavailable();
+  if (problem) context.skip(`${testDialect} unavailable: ${problem}`);
 }
 
 /** beforeAll/afterAll-style helper: one migrated database per test file, emptied before each test. */
 export async function openFileDatabase(): Promise<TestDatabase | null> {
-  if (testDialect === 'postgresql' && inject('postgresUnavailable')) return null;
+  if (serverUnavailable()) return null;
   return createTestDatabase(testDialect);
 }
 

@@ -1,7 +1,8 @@
-// What the PostgreSQL globalSetup hands to the test workers: null, or why the server is unreachable.
+// What the servers' globalSetups hand to the test workers: null, or why the server is unreachable.
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUnavailable: string | null;
+    mariadbUnavailable: string | null;
   }
 }
 

@@ -217,13 +217,15 @@ describe('product listing', () => {
     expect(Object.keys((await productSummaries(em()))[0] ?? {}).sort()).toEqual(['id', 'name', 'price']);
   });
 
-  it('counts products per category with GROUP BY and a HAVING minimum', async () => {
+  it('counts products and aggregates prices per category with GROUP BY and a HAVING minimum', async () => {
     const { books, games } = await shop();
     const empty = await createCategory(em(), 'Empty');
+    const prices = (min: string, max: string, averagePrice: string) => ({ minPrice: min, maxPrice: max, averagePrice });
+    const none = { minPrice: null, maxPrice: null, averagePrice: null };
     const everything = [
-      { categoryId: books.id, name: 'Books', productCount: 5 },
-      { categoryId: empty.id, name: 'Empty', productCount: 0 },
-      { categoryId: games.id, name: 'Games', productCount: 2 },
+      { categoryId: books.id, name: 'Books', productCount: 5, ...prices('0.99', '100.00', '44.28') /* 221.39 / 5 */ },
+      { categoryId: empty.id, name: 'Empty', productCount: 0, ...none },
+      { categoryId: games.id, name: 'Games', productCount: 2, ...prices('30.00', '30.00', '30.00') },
     ];
     expect(await categoryStats(em())).toEqual(everything);
     expect(await categoryStats(em(), { minProducts: 0 })).toEqual(everything);

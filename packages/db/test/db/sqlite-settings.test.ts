@@ -3,13 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testDialect } from '@shop/db/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../src/orm.ts';
 
-const folder = mkdtempSync(path.join(tmpdir(), 'shop-sqlite-settings-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+// Created and removed inside the suite: in the other dialect's project it never runs, nor would its hooks.
+let folder = '';
 
 describe.runIf(testDialect === 'sqlite')('SQLite connection settings', () => {
+  beforeAll(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'shop-sqlite-settings-'));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
   it('sets WAL, synchronous=NORMAL, busy_timeout, foreign keys and a memory-mapped read path', async () => {
     const orm = await openOrm({ dialect: 'sqlite', file: path.join(folder, 'settings.db') });
     try {

@@ -26,9 +26,13 @@ interface Db {
   t: { id: number; a?: string | null; b?: string | null; c?: number | null };
 }
 
-const workDir = mkdtempSync(path.join(tmpdir(), 'shop-statement-cache-'));
+// Made on first use: in the PostgreSQL project these tests are skipped and no hook would remove it.
+let workDir: string | undefined;
 let fileCounter = 0;
-const fileTarget = (): DatabaseTarget => ({ dialect: 'sqlite', file: path.join(workDir, `db-${++fileCounter}.db`) });
+const fileTarget = (): DatabaseTarget => {
+  workDir ??= mkdtempSync(path.join(tmpdir(), 'shop-statement-cache-'));
+  return { dialect: 'sqlite', file: path.join(workDir, `db-${++fileCounter}.db`) };
+};
 const memoryTarget: DatabaseTarget = { dialect: 'sqlite', file: ':memory:' };
 
 const open: Orm[] = [];
@@ -41,7 +45,9 @@ afterEach(async () => {
   vi.restoreAllMocks();
   for (const orm of open.splice(0)) await orm.close(true);
 });
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 const connectionOf = (orm: Orm) => orm.em.getConnection() as unknown as StatementCachingSqliteConnection;
 

@@ -19,12 +19,18 @@ describe('parseDatabaseUrl', () => {
       'postgres://user@localhost/shop',
       { dialect: 'postgresql', url: 'postgresql://user@localhost/shop', database: 'shop' },
     ],
+    [
+      'mysql://root@127.0.0.1:3306/shop',
+      { dialect: 'mariadb', url: 'mysql://root@127.0.0.1:3306/shop', database: 'shop' },
+    ],
+    ['mariadb://u:p@db.internal/shop', { dialect: 'mariadb', url: 'mysql://u:p@db.internal/shop', database: 'shop' }],
   ])('accepts %s', (url, expected) => {
     expect(parseDatabaseUrl(url, cwd)).toEqual(expected);
   });
 
   it.each([
-    ['mysql://root@localhost/shop', 'unsupported scheme'],
+    ['mssql://root@localhost/shop', 'unsupported scheme'],
+    ['mysql://root@localhost', 'names no database'],
     ['postgresql://localhost', 'names no database'],
     ['sqlite://app.db', 'not a valid SQLite URL'],
     ['   ', 'is empty'],

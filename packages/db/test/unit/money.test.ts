@@ -22,5 +22,5 @@ describe('money', () => {
 });
 
 it('escapes LIKE wildcards', () => {
-  expect(escapeLike('50%_off\\')).toBe('50\\%\\_off\\\\');
+  expect(escapeLike('50%_off!\\')).toBe('50!%!_off!!\\');
 });

@@ -1,0 +1,28 @@
+// The two shapes every service uses: one unit of work per write, and "find or NotFound".
+
+import { NotFoundError, translateErrors } from './errors.ts';
+import type { EntityManager } from './orm.ts';
+
+/**
+ * One unit of work: `work` runs in a transaction on the EntityManager it is given, MikroORM flushes once at
+ * its end, and driver exceptions (constraint violations, numeric overflow) come out as domain errors.
+ */
+export function unitOfWork<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return translateErrors(() => em.transactional(work));
+}
+
+/** "user", "user profile": the entity name as a person would say it. */
+const spoken = (entityName: string) => entityName.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
+
+/**
+ * What `em.findOneOrFail` throws (set as the ORM's `findOneOrFailHandler`): the domain's NotFoundError,
+ * keyed by the id, or by the single condition the lookup used ("role \"admin\" not found").
+ */
+export function notFound(entityName: string, where: unknown): NotFoundError {
+  const key =
+    typeof where === 'object' && where !== null
+      ? (Object.values(where as Record<string, unknown>).find((v) => typeof v === 'string' || typeof v === 'number') ??
+        JSON.stringify(where))
+      : String(where);
+  return new NotFoundError(spoken(entityName), key as string | number);
+}
