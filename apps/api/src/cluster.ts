@@ -67,7 +67,7 @@ async function runPrimary({
       `API_WORKERS=${workers} needs a database file or PostgreSQL: each worker would get its own empty in-memory SQLite`,
     );
   }
-  const log = createLogger(loadApiSettings(env));
+  const log = createLogger(loadApiSettings(env), env);
   // Migrations run here, before any worker exists: workers only check that nothing is pending.
   const { orm, database } = await openDatabase({ migrate, env, log });
   await orm.close();

@@ -7,6 +7,10 @@ const ApiEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(20),
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** A built web app (apps/web/dist) to serve at `/`; unset: only the API. */
+  WEB_ROOT: z.string().min(1).optional(),
+  /** pretty: one human-readable line per request (the default in development); json: JSON lines. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /** Processes serving the port (node:cluster); 1 serves in the main process itself. */
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });

@@ -1,6 +1,8 @@
 // Abuse limits for sign-in (OWASP: credential stuffing, brute force): failed attempts per account, and
-// all attempts per client address, each in a sliding 15-minute budget (in memory, per process).
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// all attempts per client address, each in a fixed 15-minute window. The budgets live in the database
+// (`login_throttles`, @shop/db's login-throttle service), so every API process and every server on the
+// same database counts against the same budgets: N processes do not give an attacker N budgets.
+import { consumeBudget, type Orm, peekBudget, penalize, purgeExpiredBudgets, resetBudget } from '@shop/db';
 
 export interface LoginLimits {
   failuresPerAccount: number;
@@ -14,33 +16,52 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   windowSeconds: 15 * 60,
 };
 
-export class LoginLimiter {
-  private readonly perAccount: RateLimiterMemory;
-  private readonly perAddress: RateLimiterMemory;
+/** How often one process deletes the budgets whose window has ended (one indexed DELETE). */
+const PURGE_INTERVAL_MS = 60_000;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    this.perAccount = new RateLimiterMemory({ points: limits.failuresPerAccount, duration: limits.windowSeconds });
-    this.perAddress = new RateLimiterMemory({ points: limits.attemptsPerAddress, duration: limits.windowSeconds });
+// Accounts are counted case-insensitively: "Gina" and "gina" share one budget.
+const accountKey = (account: string) => `account:${account.toLowerCase()}`;
+const addressKey = (address: string) => `address:${address}`;
+
+export class LoginLimiter {
+  readonly #orm: Orm;
+  readonly #limits: LoginLimits;
+  #nextPurge = 0;
+
+  constructor(orm: Orm, limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+    this.#orm = orm;
+    this.#limits = limits;
   }
 
   /** Seconds to wait when this attempt is over budget, or 0 when it may proceed (and is counted). */
   async admit(account: string, address: string): Promise<number> {
-    const blocked = await this.perAccount.get(account.toLowerCase());
-    if (blocked && blocked.remainingPoints <= 0) return Math.ceil(blocked.msBeforeNext / 1000);
-    try {
-      await this.perAddress.consume(address);
-      return 0;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return Math.ceil(rejection.msBeforeNext / 1000);
-      throw rejection;
-    }
+    const now = new Date();
+    await this.#purgeNowAndThen(now);
+    const failures = await peekBudget(this.#orm.em.fork(), accountKey(account), {
+      points: this.#limits.failuresPerAccount,
+      now,
+    });
+    if (!failures.allowed) return failures.retryAfterSeconds;
+    const attempts = await consumeBudget(this.#orm.em.fork(), addressKey(address), {
+      points: this.#limits.attemptsPerAddress,
+      windowSeconds: this.#limits.windowSeconds,
+      now,
+    });
+    return attempts.allowed ? 0 : attempts.retryAfterSeconds;
   }
 
   async failed(account: string): Promise<void> {
-    await this.perAccount.penalty(account.toLowerCase(), 1);
+    await penalize(this.#orm.em.fork(), accountKey(account), { windowSeconds: this.#limits.windowSeconds });
   }
 
   async succeeded(account: string): Promise<void> {
-    await this.perAccount.delete(account.toLowerCase());
+    await resetBudget(this.#orm.em.fork(), accountKey(account));
+  }
+
+  /** Keeps the table to the keys of the current window: at most one purge per process per interval. */
+  async #purgeNowAndThen(now: Date): Promise<void> {
+    if (now.getTime() < this.#nextPurge) return;
+    this.#nextPurge = now.getTime() + PURGE_INTERVAL_MS;
+    await purgeExpiredBudgets(this.#orm.em.fork(), now);
   }
 }

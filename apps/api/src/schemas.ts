@@ -1,25 +1,31 @@
-// Input building blocks shared by the routers; limits mirror the column definitions in @shop/db.
-import { MAX_PER_PAGE } from '@shop/db';
+// Input building blocks shared by the routers; lengths and money digits come from the column definitions.
+import { MAX_PER_PAGE, type MoneyColumn, moneyColumns, moneyFormHint, moneyPattern, textLimits } from '@shop/db';
 import { z } from 'zod';
 
-export const id = z.int().positive();
+/** Row ids: positive, and within the INTEGER columns (2^31 − 1), so no id reaches SQL as an overflow. */
+export const id = z.int().positive().max(2_147_483_647);
+
+/**
+ * Every text input: no NUL character. PostgreSQL refuses it in text and JSON, and SQLite would end the
+ * statement at it (MikroORM writes values into the SQL text), so it is a 400 here, before any SQL.
+ */
+export const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 export const idInput = z.object({ id });
 
-export const username = z.string().trim().min(1).max(80);
-export const email = z.email().max(120);
-export const password = z.string().min(8).max(256);
+export const username = text().trim().min(1).max(textLimits.username);
+export const email = z.email().max(textLimits.email); // an email cannot hold a NUL
+export const password = text().min(8).max(256);
+/** A name column (categories, roles, products): trimmed, not empty, within the column. */
+export const name = (length: number) => text().trim().min(1).max(length);
+export const longText = text().max(textLimits.text);
+/** Dates a person could mean (PostgreSQL refuses years before 4713 BC; MariaDB before 1000). */
+export const date = z.date().min(new Date('1000-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z'));
 
-/** Money in: a decimal string (never a float) with at most 2 places, exactly as written (no trimming). */
-const decimal = (digits: number) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^\\d{1,${digits}}(\\.\\d{1,2})?$`),
-      `a decimal string with at most ${digits} digits before the point and 2 after`,
-    );
-export const price = decimal(8); // NUMERIC(10,2)
-export const amount = decimal(10).refine((value) => Number(value) > 0, 'must be greater than 0'); // NUMERIC(12,2)
-export const openingBalance = decimal(10);
+/** Money in: exactly the form @shop/db accepts (no trimming, no other notations), within its column. */
+const money = (column: MoneyColumn) => z.string().regex(moneyPattern(column), moneyFormHint(column));
+export const price = money(moneyColumns.price);
+export const amount = money(moneyColumns.amount).refine((value) => /[1-9]/.test(value), 'must be greater than 0');
+export const openingBalance = money(moneyColumns.balance);
 
 export const pageInput = z.object({
   page: z.int().min(1).max(100_000).default(1),

@@ -1,5 +1,6 @@
-// HTTP server: fastify with tRPC's fastify adapter as one plugin. Request ids, one JSON log line per
-// request, bounded batches and bodies, JSON 404s, and a graceful close that lets in-flight requests finish.
+// HTTP server: fastify with tRPC's fastify adapter as one plugin and, when built, the web app as another.
+// Request ids, one log line per request, bounded batches and bodies, JSON 404s outside the app's pages, and
+// a graceful close that lets in-flight requests finish.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +11,10 @@ import { resolveResponse } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyPluginCallback, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { LoginLimiter } from './login-limiter.ts';
+import { REST_PREFIX, restPlugin } from './rest-plugin.ts';
 import { type AppRouter, appRouter } from './router.ts';
-import { bearerToken, type Context } from './trpc.ts';
+import { type Context, createContext } from './trpc.ts';
+import { wantsAppPage, webAppPlugin } from './web-app.ts';
 
 export interface ApiServerOptions {
   orm: Orm;
@@ -22,6 +25,8 @@ export interface ApiServerOptions {
   /** How long close() waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
   loginLimiter?: LoginLimiter;
+  /** The built web app's folder (apps/web/dist), served at `/`; without it only the API is served. */
+  webRoot?: string;
 }
 
 /** The fastify instance, typed with the pino logger it was given. */
@@ -38,7 +43,9 @@ export interface ApiServer {
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
-const NOT_FOUND = JSON.stringify({ error: 'not found: procedures are served under /trpc/<router>.<procedure>' });
+const NOT_FOUND = JSON.stringify({
+  error: 'not found: procedures are served under /trpc/<router>.<procedure>, REST routes under /api (see /api/docs)',
+});
 
 /** A client's `x-request-id` when it is a plausible id (never trusted blindly into logs), else a UUID. */
 function requestIdOf(req: http.IncomingMessage): string {
@@ -52,7 +59,8 @@ export function createApiServer({
   maxBatchSize = 20,
   maxBodyBytes = 1_048_576,
   shutdownGraceMs = 10_000,
-  loginLimiter = new LoginLimiter(),
+  webRoot,
+  loginLimiter = new LoginLimiter(orm),
 }: ApiServerOptions): ApiServer {
   const app = Fastify({
     loggerInstance: log,
@@ -95,7 +103,10 @@ export function createApiServer({
     );
     done();
   });
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
+    if (webRoot && wantsAppPage(request.method, request.url, request.headers.accept)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
     reply.code(404).type('application/json').send(NOT_FOUND);
   });
   // fastify's default handler answers; with request logging off it would not log a 5xx of its own.
@@ -103,7 +114,21 @@ export function createApiServer({
     if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error }, 'request failed');
     reply.send(error);
   });
-  app.register(trpcPlugin, { prefix: '/trpc', orm, loginLimiter, maxBatchSize });
+  /** One context per HTTP request, for tRPC and REST alike. */
+  const contextOf = (req: FastifyRequest): Context =>
+    createContext({
+      orm,
+      loginLimiter,
+      requestId: req.id,
+      // fastify's per-request child of the pino instance, already bound to `requestId`.
+      log: req.log as Logger,
+      authorization: req.headers.authorization,
+      clientAddress: req.socket.remoteAddress,
+      idempotencyKey: req.headers['idempotency-key'],
+    });
+  app.register(trpcPlugin, { prefix: '/trpc', contextOf, maxBatchSize });
+  app.register(restPlugin, { prefix: REST_PREFIX, contextOf });
+  if (webRoot) app.register(webAppPlugin, { root: webRoot });
 
   return {
     app,
@@ -128,8 +153,7 @@ export function createApiServer({
 }
 
 interface TrpcPluginOptions {
-  orm: Orm;
-  loginLimiter: LoginLimiter;
+  contextOf: (req: FastifyRequest) => Context;
   maxBatchSize: number;
 }
 
@@ -141,16 +165,7 @@ const FASTIFY_ERRORS: Record<number, TRPCError['code']> = {
 };
 
 /** The app router under its prefix: the only plugin that knows about tRPC. */
-const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { orm, loginLimiter, maxBatchSize }, done) => {
-  const createContext = ({ req }: { req: FastifyRequest }): Context => ({
-    orm,
-    requestId: req.id,
-    // fastify's per-request child of the pino instance, already bound to `requestId`.
-    log: req.log as Logger,
-    token: bearerToken(req.headers.authorization),
-    clientAddress: req.socket.remoteAddress ?? 'unknown',
-    loginLimiter,
-  });
+const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, maxBatchSize }, done) => {
   const onError: NonNullable<FastifyTRPCPluginOptions<AppRouter>['trpcOptions']['onError']> = ({
     error,
     path,
@@ -176,7 +191,7 @@ const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { orm, loginL
       req: new Request(new URL(request.url, 'http://localhost'), { method: request.method, headers }),
       path: params.path ?? '',
       error: new TRPCError({ code, message: error.message }),
-      createContext: () => Promise.resolve(createContext({ req: request })),
+      createContext: () => Promise.resolve(contextOf(request)),
       maxBatchSize,
       onError: (o) => onError({ ...o, req: request }),
     });
@@ -187,7 +202,7 @@ const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { orm, loginL
     trpcOptions: {
       router: appRouter,
       maxBatchSize,
-      createContext,
+      createContext: ({ req }) => contextOf(req),
       onError,
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

@@ -1,8 +1,9 @@
 // Opens the database, checks (or applies) migrations and starts the HTTP server: shared by `main.ts`,
 // the cluster workers and the workspace's main job. Throws an Error with one clear line when something is
 // not usable.
-import { describeTarget, loadDatabaseSettings, migrationStatus, type Orm, openOrm } from '@shop/db';
+import { describeTarget, loadDatabaseSettings, type Orm, openOrm, requireMigrated } from '@shop/db';
 import { type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 import { type ApiSettings, loadApiSettings } from './env.ts';
 import { createApiServer } from './server.ts';
 
@@ -15,9 +16,26 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** JSON lines on stdout; `pid` tells cluster workers apart. */
-export const createLogger = (api: Pick<ApiSettings, 'LOG_LEVEL'>): Logger =>
-  pino({ level: api.LOG_LEVEL, base: { service: 'shop-api', pid: process.pid } });
+/**
+ * JSON lines on stdout (`pid` tells cluster workers apart), or, in development, one readable line per
+ * request through pino-pretty (synchronous, in-process: no transport worker thread).
+ */
+export function createLogger(api: Pick<ApiSettings, 'LOG_LEVEL' | 'LOG_FORMAT'>, env = process.env): Logger {
+  const options = { level: api.LOG_LEVEL, base: { service: 'shop-api', pid: process.pid } };
+  const format = api.LOG_FORMAT ?? ((env.NODE_ENV ?? 'development') === 'development' ? 'pretty' : 'json');
+  if (format === 'json') return pino(options);
+  return pino(
+    options,
+    pretty({
+      sync: true,
+      ignore: 'service,pid,hostname,requestId',
+      translateTime: 'HH:MM:ss',
+      messageFormat: (log, messageKey) =>
+        log.method ? `${log.method} ${log.path} ${log.status} ${log.durationMs} ms` : String(log[messageKey]),
+      hideObject: true,
+    }),
+  );
+}
 
 /**
  * Opens the ORM on the configured database, applies pending migrations when `migrate`, and refuses a
@@ -42,12 +60,9 @@ export async function openDatabase({
       const applied = await orm.migrator.up();
       if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     }
-    const { pending } = await migrationStatus(orm);
-    if (pending.length > 0) {
-      throw new Error(
-        `${database} has ${pending.length} pending migration(s): run \`pnpm db:migrate\` first (or start with --migrate)`,
-      );
-    }
+    await requireMigrated(orm, database).catch((error: Error) => {
+      throw new Error(`${error.message} (or start the API with --migrate)`);
+    });
     return { orm, database };
   } catch (error) {
     await orm.close();
@@ -55,9 +70,18 @@ export async function openDatabase({
   }
 }
 
-export async function startApi({ migrate = false, env = process.env } = {}): Promise<RunningApi> {
+export async function startApi({
+  migrate = false,
+  env = process.env,
+  webRoot,
+}: {
+  migrate?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Serve this built web app at `/` (default: WEB_ROOT). */
+  webRoot?: string;
+} = {}): Promise<RunningApi> {
   const api = loadApiSettings(env);
-  const log = createLogger(api);
+  const log = createLogger(api, env);
   const { orm, database } = await openDatabase({ migrate, env, log });
   try {
     const server = createApiServer({
@@ -65,6 +89,7 @@ export async function startApi({ migrate = false, env = process.env } = {}): Pro
       log,
       maxBatchSize: api.API_MAX_BATCH_SIZE,
       maxBodyBytes: api.API_MAX_BODY_BYTES,
+      ...((webRoot ?? api.WEB_ROOT) ? { webRoot: webRoot ?? api.WEB_ROOT } : {}),
     });
     const url = await server.listen(api.PORT, api.HOST).catch((error: Error) => {
       throw new Error(`cannot listen on ${api.HOST}:${api.PORT}: ${error.message}`);

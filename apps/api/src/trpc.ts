@@ -1,10 +1,13 @@
-// tRPC init: context, transformer, the one error formatter, and the procedure every router builds on.
-import { authenticate, DomainError, type EntityManager, type Orm, type Principal } from '@shop/db';
+// tRPC init: context, transformer, the one error formatter, and the procedure builders, each declaring who
+// may call the procedures built on it (`meta.access`).
+import { authenticate, DomainError, type EntityManager, type Orm, type Principal, toDomainError } from '@shop/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError, z } from 'zod';
 import { domainErrorToTRPC } from './errors.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import type { RestMeta } from './rest-meta.ts';
 import { transformer } from './wire-format.ts';
 
 /** Built once per HTTP request (batched calls share it): no EntityManager here, see `dbProcedure`. */
@@ -16,39 +19,75 @@ export interface Context {
   token: string | null;
   clientAddress: string;
   loginLimiter: LoginLimiter;
+  /** The `Idempotency-Key` header, if any (transfers use it when the input names no key). */
+  idempotencyKey: string | null;
 }
 
 /** Reads `Authorization: Bearer <token>`. */
-export function bearerToken(header: string | undefined): string | null {
+function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer ([\w-]{20,100})$/.exec(header?.trim() ?? '');
   return match?.[1] ?? null;
 }
 
-const t = initTRPC.context<Context>().create({
-  transformer,
-  // Stack traces never reach the client; internal errors are masked (the server log keeps them).
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    const message = internal
-      ? 'Internal server error'
-      : cause instanceof ZodError
-        ? `Invalid input: ${z.prettifyError(cause).replace(/\s*\n\s*/g, ' ')}`
-        : shape.message;
-    return {
-      ...shape,
-      message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
-        domain: cause instanceof DomainError ? domainErrorDetails(cause) : null,
-      },
-    };
-  },
-});
+/** The one way a Context is built: by the HTTP server for each request, and by the tests' callers. */
+export function createContext(request: {
+  orm: Orm;
+  loginLimiter: LoginLimiter;
+  log: Logger;
+  requestId: string;
+  authorization: string | undefined;
+  clientAddress: string | undefined;
+  idempotencyKey?: string | string[] | undefined;
+}): Context {
+  return {
+    orm: request.orm,
+    loginLimiter: request.loginLimiter,
+    log: request.log,
+    requestId: request.requestId,
+    token: bearerToken(request.authorization),
+    clientAddress: request.clientAddress ?? 'unknown',
+    idempotencyKey: typeof request.idempotencyKey === 'string' ? request.idempotencyKey : null,
+  };
+}
+
+/**
+ * Who may call a procedure: anyone (`public`), any signed-in user (`signedIn`), the owner of the rows it
+ * touches or an admin (`owner`: someone else's rows answer 404, like missing ones), or admins only.
+ */
+export type Access = 'public' | 'signedIn' | 'owner' | 'admin';
+/** `access` comes from the builder; `openapi` and `rest` (routes.ts `rest()`) expose a procedure over REST. */
+// access is optional only in the type (tRPC's .meta() takes the whole shape); every builder sets it, and
+// access.test.ts fails for a procedure without one.
+export type Meta = OpenApiMeta<{ access?: Access; rest?: RestMeta }>;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer,
+    // Stack traces never reach the client; internal errors are masked (the server log keeps them).
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      const message = internal
+        ? 'Internal server error'
+        : cause instanceof ZodError
+          ? `Invalid input: ${z.prettifyError(cause).replace(/\s*\n\s*/g, ' ')}`
+          : shape.message;
+      return {
+        ...shape,
+        message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          domain: cause instanceof DomainError ? domainErrorDetails(cause) : null,
+        },
+      };
+    },
+  });
 
 function domainErrorDetails(error: DomainError) {
   return {
@@ -62,23 +101,27 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** No database: liveness and the like. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.meta({ access: 'public' });
 
 export const isAdmin = (principal: Principal) => principal.roles.includes('admin');
 
 /**
  * Every database-backed procedure: its own EntityManager fork (batched calls never share an identity
- * map), and domain errors from the services mapped to tRPC codes in this one place.
+ * map). The boundary every service call passes: driver exceptions become domain errors (whether or not
+ * the service translated them), and domain errors become tRPC codes, here only.
  */
-export const dbProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const dbProcedure = t.procedure.meta({ access: 'public' }).use(async ({ ctx, next }) => {
   const em: EntityManager = ctx.orm.em.fork();
   const result = await next({ ctx: { em } });
-  if (!result.ok && result.error.cause instanceof DomainError) throw domainErrorToTRPC(result.error.cause);
+  if (!result.ok) {
+    const cause = toDomainError(result.error.cause);
+    if (cause instanceof DomainError) throw domainErrorToTRPC(cause);
+  }
   return result;
 });
 
 /** Signed-in callers only (401 otherwise); `ctx.principal` is the user behind the bearer token. */
-export const authedProcedure = dbProcedure.use(async ({ ctx, next }) => {
+export const authedProcedure = dbProcedure.meta({ access: 'signedIn' }).use(async ({ ctx, next }) => {
   const principal = ctx.token ? await authenticate(ctx.em, ctx.token) : null;
   if (!principal)
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: Authorization: Bearer <token>' });
@@ -86,19 +129,18 @@ export const authedProcedure = dbProcedure.use(async ({ ctx, next }) => {
 });
 
 /** Callers holding the "admin" role (403 for other signed-in users). */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+export const adminProcedure = authedProcedure.meta({ access: 'admin' }).use(({ ctx, next }) => {
   if (!isAdmin(ctx.principal)) throw new TRPCError({ code: 'FORBIDDEN', message: 'admin role required' });
   return next();
 });
 
 /**
- * Object-level rule (OWASP API1): a customer may only touch their own user id. Someone else's id answers
- * NOT_FOUND, exactly like an id that does not exist, so ids cannot be probed.
+ * Object-level rule (OWASP API1): `ctx.owner` is the user whose rows the caller may touch (undefined for
+ * an admin: anyone's). Every service such a procedure calls takes it and applies it in the same statement
+ * that reads or changes the rows; someone else's row answers NOT_FOUND, exactly like a missing one.
  */
-export function requireSelfOrAdmin(principal: Principal, userId: number): void {
-  if (principal.userId !== userId && !isAdmin(principal)) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: `user ${userId} not found` });
-  }
-}
+export const ownerProcedure = authedProcedure
+  .meta({ access: 'owner' })
+  .use(({ ctx, next }) => next({ ctx: { owner: isAdmin(ctx.principal) ? undefined : ctx.principal.userId } }));
 
 export { TRPCError };

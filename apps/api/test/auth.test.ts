@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LoginLimiter } from '../src/login-limiter.ts';
 import { createCaller } from '../src/router.ts';
+import { createContext } from '../src/trpc.ts';
 import { callerFor, signedInUser } from './caller.ts';
 
 const { db } = useTestDatabase();
@@ -83,7 +84,7 @@ describe('sign-up, sign-in, sessions', () => {
 
   it('rate-limits failed sign-ins per account, and all sign-ins per client address', async () => {
     await signedInUser(db(), 'gina');
-    const limiter = new LoginLimiter({ failuresPerAccount: 3, attemptsPerAddress: 6, windowSeconds: 60 });
+    const limiter = new LoginLimiter(db().orm, { failuresPerAccount: 3, attemptsPerAddress: 6, windowSeconds: 60 });
     const from = (clientAddress: string) => callerFor(db(), { loginLimiter: limiter, clientAddress });
     for (let i = 0; i < 3; i++) {
       expect(await codeOf(from('10.0.0.1').auth.login({ identifier: 'gina', password: 'wrong-password' }))).toBe(
@@ -117,14 +118,16 @@ describe('sign-up, sign-in, sessions', () => {
     const log = pino({ level: 'trace' }, sink);
     const { id: rootId, token } = await signedInUser(db(), 'root', ['admin']);
     const call = (t: string | null) =>
-      createCaller({
-        orm: db().orm,
-        requestId: 'r1',
-        log,
-        token: t,
-        clientAddress: '127.0.0.1',
-        loginLimiter: new LoginLimiter(),
-      });
+      createCaller(
+        createContext({
+          orm: db().orm,
+          requestId: 'r1',
+          log,
+          authorization: t ? `Bearer ${t}` : undefined,
+          clientAddress: '127.0.0.1',
+          loginLimiter: new LoginLimiter(db().orm),
+        }),
+      );
     const outputs = [
       await call(null).auth.register({ username: 'hank', email: 'hank@example.com', password: 'hank-secret-pw' }),
       await call(null).auth.login({ identifier: 'hank', password: 'hank-secret-pw' }),

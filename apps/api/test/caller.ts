@@ -3,6 +3,7 @@ import type { TestDatabase } from '@shop/db/testing';
 import { pino } from 'pino';
 import { LoginLimiter } from '../src/login-limiter.ts';
 import { createCaller } from '../src/router.ts';
+import { createContext } from '../src/trpc.ts';
 
 export interface CallerOptions {
   token?: string | null;
@@ -12,14 +13,16 @@ export interface CallerOptions {
 
 /** A server-side caller over the test database, as one HTTP request with these credentials would get it. */
 export const callerFor = (db: TestDatabase, options: CallerOptions = {}) =>
-  createCaller({
-    orm: db.orm,
-    requestId: 'test',
-    log: pino({ level: 'silent' }),
-    token: options.token ?? null,
-    clientAddress: options.clientAddress ?? '127.0.0.1',
-    loginLimiter: options.loginLimiter ?? new LoginLimiter(),
-  });
+  createCaller(
+    createContext({
+      orm: db.orm,
+      requestId: 'test',
+      log: pino({ level: 'silent' }),
+      authorization: options.token ? `Bearer ${options.token}` : undefined,
+      clientAddress: options.clientAddress ?? '127.0.0.1',
+      loginLimiter: options.loginLimiter ?? new LoginLimiter(db.orm),
+    }),
+  );
 
 /** Creates a user with a password and the given roles, signs in, and returns the id and bearer token. */
 export async function signedInUser(db: TestDatabase, username: string, roles: string[] = []) {

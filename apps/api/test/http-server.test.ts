@@ -189,7 +189,8 @@ describe('the fastify HTTP server', () => {
       expect(answer.status).toBe(404);
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
       expect(JSON.parse(answer.body)).toEqual({
-        error: 'not found: procedures are served under /trpc/<router>.<procedure>',
+        error:
+          'not found: procedures are served under /trpc/<router>.<procedure>, REST routes under /api (see /api/docs)',
       });
     }
     const live = await request(`${url}/health.live`);

@@ -116,7 +116,14 @@ describe('procedures (createCaller, real database)', () => {
     expect((await caller.products.list({ nameContains: 'AT' })).items.map((p) => p.name)).toEqual(['Atlas']);
     expect((await caller.products.cursorList({ nameContains: 'ov' })).items.map((p) => p.name)).toEqual(['Novel']);
     expect(await caller.stats.categoryStats({ minProducts: 2 })).toEqual([
-      { categoryId: books.id, name: 'Books', productCount: 2 },
+      {
+        categoryId: books.id,
+        name: 'Books',
+        productCount: 2,
+        minPrice: '5.00',
+        maxPrice: '12.50',
+        averagePrice: '8.75',
+      },
     ]);
     expect(await caller.stats.counts()).toEqual({ users: 3, activeUsers: 3, products: 3, categories: 2 });
     expect(await caller.products.delete({ id: chess.id })).toEqual({ id: chess.id, deleted: true });

@@ -1,70 +1,91 @@
 import {
   deposit,
-  type EntityManager,
   getAccount,
   listAccountsForUser,
   listTransfers,
   openAccount,
-  type Principal,
+  textLimits,
   transferFunds,
   withdraw,
 } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { amount, id, idInput, openingBalance, pageInput } from '../schemas.ts';
-import { authedProcedure, isAdmin, requireSelfOrAdmin, TRPCError } from '../trpc.ts';
-
-/** Object-level check: another customer's account is answered exactly like a missing one (404). */
-async function requireOwnAccount(em: EntityManager, principal: Principal, accountId: number) {
-  const account = await getAccount(em, accountId);
-  if (account.ownerId !== principal.userId && !isAdmin(principal)) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: `account ${accountId} not found` });
-  }
-  return account;
-}
+import { rest } from '../rest-meta.ts';
+import { amount, id, idInput, openingBalance, pageInput, text } from '../schemas.ts';
+import { isAdmin, ownerProcedure, TRPCError } from '../trpc.ts';
+import { accountView, pageOf, transferResult, transferView } from '../views.ts';
 
 const movement = z.object({ accountId: id, amount });
+const idempotencyKey = text().trim().min(8).max(textLimits.idempotencyKey);
+/** REST clients send the key as a header (documented in the OpenAPI document); tRPC clients may too. */
+const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
 
+/** The body's key, else the Idempotency-Key header's, held to the same rules. */
+function keyOf(fromInput: string | undefined, fromHeader: string | null): string | undefined {
+  if (fromInput !== undefined || fromHeader === null) return fromInput;
+  const parsed = idempotencyKey.safeParse(fromHeader);
+  if (!parsed.success) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'the Idempotency-Key header must be 8 to 64 characters' });
+  }
+  return parsed.data;
+}
+
+/** Every procedure here is `owner`: the services apply `ctx.owner` in the statements themselves. */
 export const accountsRouter = {
   /** Customers open their own accounts, empty; only an admin sets an opening balance or another owner. */
-  open: authedProcedure
+  open: ownerProcedure
+    .meta(rest('POST', '/accounts', 'Open an account', { status: 201, location: '/accounts/{id}' }))
+    .output(accountView)
     .input(z.object({ ownerId: id, initialDeposit: openingBalance.default('0') }))
     .mutation(({ ctx, input }) => {
-      requireSelfOrAdmin(ctx.principal, input.ownerId);
       if (!isAdmin(ctx.principal) && Number(input.initialDeposit) !== 0) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'only an admin can open an account with a balance' });
       }
-      return openAccount(ctx.em, input.ownerId, input.initialDeposit);
+      return openAccount(ctx.em, input.ownerId, input.initialDeposit, ctx.owner);
     }),
-  byId: authedProcedure.input(idInput).query(({ ctx, input }) => requireOwnAccount(ctx.em, ctx.principal, input.id)),
-  listForUser: authedProcedure.input(z.object({ userId: id })).query(({ ctx, input }) => {
-    requireSelfOrAdmin(ctx.principal, input.userId);
-    return listAccountsForUser(ctx.em, input.userId);
-  }),
-  deposit: authedProcedure.input(movement).mutation(async ({ ctx, input }) => {
-    await requireOwnAccount(ctx.em, ctx.principal, input.accountId);
-    return deposit(ctx.em, input.accountId, input.amount);
-  }),
-  withdraw: authedProcedure.input(movement).mutation(async ({ ctx, input }) => {
-    await requireOwnAccount(ctx.em, ctx.principal, input.accountId);
-    return withdraw(ctx.em, input.accountId, input.amount);
-  }),
+  byId: ownerProcedure
+    .meta(rest('GET', '/accounts/{id}', 'An account'))
+    .output(accountView)
+    .input(idInput)
+    .query(({ ctx, input }) => getAccount(ctx.em, input.id, ctx.owner)),
+  listForUser: ownerProcedure
+    .meta(rest('GET', '/users/{userId}/accounts', 'A user’s accounts'))
+    .output(z.array(accountView))
+    .input(z.object({ userId: id }))
+    .query(({ ctx, input }) => listAccountsForUser(ctx.em, input.userId, ctx.owner)),
+  deposit: ownerProcedure
+    .meta(rest('POST', '/accounts/{accountId}/deposit', 'Deposit into an account'))
+    .output(accountView)
+    .input(movement)
+    .mutation(({ ctx, input }) => deposit(ctx.em, input.accountId, input.amount, ctx.owner)),
+  withdraw: ownerProcedure
+    .meta(rest('POST', '/accounts/{accountId}/withdraw', 'Withdraw from an account'))
+    .output(accountView)
+    .input(movement)
+    .mutation(({ ctx, input }) => withdraw(ctx.em, input.accountId, input.amount, ctx.owner)),
   /** From the caller's own account only (any account for an admin), to any existing account. */
-  transfer: authedProcedure
+  transfer: ownerProcedure
+    .meta(
+      rest('POST', '/transfers', 'Move money between accounts (Idempotency-Key header: applied once)', {
+        status: 201,
+        requestHeaders: idempotencyHeader,
+      }),
+    )
+    .output(transferResult)
     .input(
       z.object({
         fromAccountId: id,
         toAccountId: id,
         amount,
-        idempotencyKey: z.string().trim().min(8).max(64).optional(),
+        idempotencyKey: idempotencyKey.optional(),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      await requireOwnAccount(ctx.em, ctx.principal, input.fromAccountId);
-      return transferFunds(ctx.em, input);
-    }),
-  ledger: authedProcedure.input(pageInput.extend({ accountId: id })).query(async ({ ctx, input }) => {
-    await requireOwnAccount(ctx.em, ctx.principal, input.accountId);
-    return listTransfers(ctx.em, input.accountId, input);
-  }),
+    .mutation(({ ctx, input }) =>
+      transferFunds(ctx.em, { ...input, idempotencyKey: keyOf(input.idempotencyKey, ctx.idempotencyKey) }, ctx.owner),
+    ),
+  ledger: ownerProcedure
+    .meta(rest('GET', '/accounts/{accountId}/ledger', 'An account’s transfers, newest first'))
+    .output(pageOf(transferView))
+    .input(pageInput.extend({ accountId: id }))
+    .query(({ ctx, input }) => listTransfers(ctx.em, input.accountId, input, ctx.owner)),
 } satisfies TRPCRouterRecord;

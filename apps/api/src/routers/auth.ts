@@ -1,16 +1,29 @@
-import { getUser, login, logout, registerUser } from '@shop/db';
+import { getUser, login, logout, registerUser, textLimits } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { email, password, username } from '../schemas.ts';
+import { rest } from '../rest-meta.ts';
+import { email, password, text, username } from '../schemas.ts';
 import { authedProcedure, dbProcedure, TRPCError } from '../trpc.ts';
+import { signedIn, userView } from '../views.ts';
 
 export const authRouter = {
   register: dbProcedure
+    .meta(
+      rest('POST', '/auth/register', 'Sign up as a customer', { protect: false, status: 201, location: '/users/{id}' }),
+    )
+    .output(userView)
     .input(z.object({ username, email, password }))
     .mutation(({ ctx, input }) => registerUser(ctx.em, input)),
   /** username or email + password → an opaque bearer token. Wrong user and wrong password look alike. */
   login: dbProcedure
-    .input(z.object({ identifier: z.string().trim().min(1).max(120), password: z.string().min(1).max(256) }))
+    .meta(rest('POST', '/auth/login', 'Sign in: returns the bearer token', { protect: false }))
+    .output(signedIn)
+    .input(
+      z.object({
+        identifier: text().trim().min(1).max(Math.max(textLimits.username, textLimits.email)),
+        password: text().min(1).max(256),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const wait = await ctx.loginLimiter.admit(input.identifier, ctx.clientAddress);
       if (wait > 0)
@@ -24,9 +37,15 @@ export const authRouter = {
       await ctx.loginLimiter.succeeded(input.identifier);
       return session;
     }),
-  logout: authedProcedure.mutation(async ({ ctx }) => {
-    await logout(ctx.em, ctx.principal.sessionId);
-    return { signedOut: true as const };
-  }),
-  me: authedProcedure.query(({ ctx }) => getUser(ctx.em, ctx.principal.userId)),
+  logout: authedProcedure
+    .meta(rest('POST', '/auth/logout', 'Sign out (revokes this token)'))
+    .output(z.object({ signedOut: z.literal(true) }))
+    .mutation(async ({ ctx }) => {
+      await logout(ctx.em, ctx.principal.sessionId);
+      return { signedOut: true as const };
+    }),
+  me: authedProcedure
+    .meta(rest('GET', '/auth/me', 'The signed-in user'))
+    .output(userView)
+    .query(({ ctx }) => getUser(ctx.em, ctx.principal.userId)),
 } satisfies TRPCRouterRecord;

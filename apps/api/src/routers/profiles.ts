@@ -1,28 +1,37 @@
-import { deleteProfile, getProfile, upsertProfile } from '@shop/db';
+import { deleteProfile, getProfile, textLimits, upsertProfile } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { id } from '../schemas.ts';
-import { authedProcedure, requireSelfOrAdmin } from '../trpc.ts';
+import { rest } from '../rest-meta.ts';
+import { id, longText, text } from '../schemas.ts';
+import { ownerProcedure } from '../trpc.ts';
+import { deleted, profileView } from '../views.ts';
 
-const name = z.string().trim().max(50).nullable();
-const ownProfile = authedProcedure.input(z.object({ userId: id })).use(({ ctx, input, next }) => {
-  requireSelfOrAdmin(ctx.principal, input.userId);
-  return next();
-});
+const personName = text().trim().max(textLimits.personName).nullable();
+const ofUser = z.object({ userId: id });
 
 export const profilesRouter = {
-  get: ownProfile.query(({ ctx, input }) => getProfile(ctx.em, input.userId)),
-  upsert: ownProfile
+  get: ownerProcedure
+    .meta(rest('GET', '/users/{userId}/profile', 'A user profile'))
+    .output(profileView)
+    .input(ofUser)
+    .query(({ ctx, input }) => getProfile(ctx.em, input.userId, ctx.owner)),
+  upsert: ownerProcedure
+    .meta(rest('PUT', '/users/{userId}/profile', 'Create or change a user profile'))
+    .output(profileView)
     .input(
-      z.object({
-        firstName: name.optional(),
-        lastName: name.optional(),
-        bio: z.string().max(10_000).nullable().optional(),
+      ofUser.extend({
+        firstName: personName.optional(),
+        lastName: personName.optional(),
+        bio: longText.nullable().optional(),
       }),
     )
-    .mutation(({ ctx, input: { userId, ...profile } }) => upsertProfile(ctx.em, userId, profile)),
-  delete: ownProfile.mutation(async ({ ctx, input }) => {
-    await deleteProfile(ctx.em, input.userId);
-    return { userId: input.userId, deleted: true as const };
-  }),
+    .mutation(({ ctx, input: { userId, ...profile } }) => upsertProfile(ctx.em, userId, profile, ctx.owner)),
+  delete: ownerProcedure
+    .meta(rest('DELETE', '/users/{userId}/profile', 'Delete a user profile', { status: 204 }))
+    .output(deleted('userId'))
+    .input(ofUser)
+    .mutation(async ({ ctx, input }) => {
+      await deleteProfile(ctx.em, input.userId, ctx.owner);
+      return { userId: input.userId, deleted: true as const };
+    }),
 } satisfies TRPCRouterRecord;

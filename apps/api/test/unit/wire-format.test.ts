@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { serializeOutput } from '../../src/wire-format.ts';
+import { serializeOutput, transformer } from '../../src/wire-format.ts';
 
 // Keys with superjson's path metacharacters and prototype names, besides ordinary ones.
 const key = fc.oneof(fc.string(), fc.constantFrom('a.b', 'a\\b', '\\.', '', '__proto__', 'constructor', '0'));
@@ -79,5 +79,24 @@ describe('serializeOutput', () => {
     const wire = serializeOutput(page);
     expect(wire.meta?.values).toEqual({ 'items.0.createdAt': ['Date'], 'items.0.updatedAt': ['Date'] });
     expect(superjson.deserialize(JSON.parse(JSON.stringify(wire)))).toStrictEqual(page);
+  });
+});
+
+describe('transformer.input', () => {
+  it.each([[{ id: ['class', 'Nope'] }], [{ id: ['custom', 'Nope'] }], [{ id: ['symbol', 'x'] }], [{ '': 'Date' }]])(
+    'refuses superjson meta %j at once, with a plain message (no stack overflow)',
+    (values) => {
+      // Before the check, superjson recursed on these until "Maximum call stack size exceeded".
+      const payload = { json: { id: 1 }, meta: { values } } as unknown as Parameters<typeof superjson.deserialize>[0];
+      expect(() => transformer.input.deserialize(payload)).toThrow(/^malformed input/);
+    },
+  );
+
+  it('still decodes the annotations clients send (Dates, undefined)', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    expect(transformer.input.deserialize(superjson.serialize({ at, none: undefined }))).toEqual({
+      at,
+      none: undefined,
+    });
   });
 });

@@ -1,0 +1,55 @@
+// How a procedure is exposed over REST, declared beside it: `.meta(rest('GET', '/products/{id}', '…'))`.
+// The OpenAPI document (trpc-to-openapi's generator) and the REST routes (rest-plugin.ts) both read it.
+import type { OpenApiMethod } from 'trpc-to-openapi';
+import type { ZodObject } from 'zod';
+
+export interface RestMeta {
+  /** 201 for creations (with Location when `location` is set), 204 for deletions (no body); default 200. */
+  status: 200 | 201 | 204;
+  /** Location of what was created, `{id}` filled from the response: e.g. '/products/{id}'. */
+  location?: `/${string}`;
+}
+
+export interface RestOptions {
+  /** false for procedures anyone may call (no bearer token in the document). */
+  protect?: boolean;
+  status?: RestMeta['status'];
+  location?: RestMeta['location'];
+  description?: string;
+  requestHeaders?: ZodObject;
+  errorResponses?: Record<number, string>;
+}
+
+const COMMON_ERRORS: Record<number, string> = {
+  400: 'invalid input: `data.zodError.fieldErrors` names each field',
+  401: 'no or invalid bearer token',
+  403: 'admin role required',
+  404: 'not found (or not yours)',
+  409: 'conflict: `data.domain.field` names the field',
+  422: 'insufficient funds',
+  429: 'too many sign-in attempts',
+};
+
+export function rest(method: OpenApiMethod, path: `/${string}`, summary: string, options: RestOptions = {}) {
+  const tag = path.split('/')[1] ?? 'shop';
+  return {
+    openapi: {
+      method,
+      path,
+      summary,
+      tags: [tag],
+      protect: options.protect ?? true,
+      ...(options.description ? { description: options.description } : {}),
+      ...(options.requestHeaders ? { requestHeaders: options.requestHeaders } : {}),
+      errorResponses: options.errorResponses ?? COMMON_ERRORS,
+      ...(options.status === 201 ? { successDescription: 'created' } : {}),
+    },
+    rest: { status: options.status ?? 200, ...(options.location ? { location: options.location } : {}) },
+  };
+}
+
+/**
+ * Procedures deliberately not exposed over REST, with the reason (the one place that says so; a test fails
+ * for any other procedure without a route).
+ */
+export const NOT_OVER_REST: Record<string, string> = {};

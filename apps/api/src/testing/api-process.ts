@@ -1,0 +1,146 @@
+// @shop/api/testing: the API as users run it, in a child process — `node apps/api/src/main.ts` (production
+// mode, silent logs) on a free port, ready once GET /trpc/health.live answers 200; stopped with SIGTERM, or
+// killed with SIGKILL. Used by the multi-process tests and by the bench; never by the API itself.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const MAIN = 'apps/api/src/main.ts';
+
+export interface ApiProcess {
+  /** The tRPC base URL, http://127.0.0.1:PORT/trpc */
+  url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  pid: number;
+  /** How it ended ("code 0", "signal SIGKILL"), or undefined while it runs. */
+  exitStatus(): string | undefined;
+  /** The last lines it wrote to stderr (for error messages). */
+  stderr(): string;
+  /** Its command, port and output tails, for error messages. */
+  describe(): string;
+  /** SIGTERM (a graceful stop: in-flight requests finish), then waits for the exit; no-op once exited. */
+  stop(): Promise<string>;
+  /** SIGKILL (no chance to finish anything), then waits for the exit; no-op once exited. */
+  kill(): Promise<string>;
+}
+
+export interface ApiProcessOptions {
+  databaseUrl: string;
+  /** Extra environment (overrides the defaults below). */
+  env?: Record<string, string>;
+  /** Node flags before the entry point (e.g. --cpu-prof). */
+  nodeFlags?: string[];
+  /** How long to wait for the first 200 from health.live (default 30 s). */
+  readyTimeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL (default 15 s). */
+  stopTimeoutMs?: number;
+}
+
+/** Children still running: killed if the test process exits first, so no server outlives the suite. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.pid) process.kill(child.pid, 'SIGKILL');
+});
+
+/** A port nobody listens on right now: listen on port 0, read the port, close. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startApiProcess({
+  databaseUrl,
+  env = {},
+  nodeFlags = [],
+  readyTimeoutMs = 30_000,
+  stopTimeoutMs = 15_000,
+}: ApiProcessOptions): Promise<ApiProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeFlags, MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let stderr = '';
+  let stdout = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-8_000);
+  });
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout = (stdout + chunk).slice(-2_000);
+  });
+  let exitStatus: string | undefined;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitStatus = signal ? `signal ${signal}` : `code ${code}`;
+      running.delete(child);
+      resolve(exitStatus);
+    });
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const describe = () =>
+    `${MAIN} (PORT=${port}${env.API_WORKERS ? `, API_WORKERS=${env.API_WORKERS}` : ''})` +
+    `${stderr.trim() ? `; stderr:\n${stderr.trim()}` : ''}${stdout.trim() ? `\nstdout:\n${stdout.trim()}` : ''}`;
+
+  const deadline = Date.now() + readyTimeoutMs;
+  let lastError = '';
+  for (;;) {
+    if (exitStatus) throw new Error(`${describe()}\nexited with ${exitStatus} before answering health.live`);
+    try {
+      const response = await fetch(`${origin}/trpc/health.live`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) break;
+      lastError = `status ${response.status}`;
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`${describe()}\nno 200 from health.live within ${readyTimeoutMs / 1000} s (${lastError})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const pid = child.pid as number;
+  const signal = async (name: 'SIGTERM' | 'SIGKILL') => {
+    if (exitStatus) return exitStatus;
+    process.kill(pid, name);
+    const timer = setTimeout(() => {
+      if (!exitStatus) process.kill(pid, 'SIGKILL');
+    }, stopTimeoutMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    url: `${origin}/trpc`,
+    origin,
+    pid,
+    exitStatus: () => exitStatus,
+    stderr: () => stderr.trim(),
+    describe,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+}

@@ -1,0 +1,430 @@
+// A bank under load from several processes: two `node apps/api/src/main.ts` on one database (a SQLite
+// file, or a fresh PostgreSQL database), 16 signed-in customers sending ≥ 2,000 transfers over plain HTTP
+// (some overdrafts, some deliberate idempotent replays), one server killed with SIGKILL mid-run and
+// replaced. Afterwards the database must balance to the cent against what the clients observed.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createUsers,
+  type DatabaseTarget,
+  formatMoney,
+  fromCents,
+  login,
+  type Orm,
+  openAccount,
+  openOrm,
+  toCents,
+  totalBalance,
+} from '@shop/db';
+import {
+  createTestDatabase,
+  serverUnavailable,
+  skipWithoutDatabase,
+  type TestDatabase,
+  testDialect,
+} from '@shop/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProcess, startApiProcess } from '../src/testing/api-process.ts';
+
+const CUSTOMERS = 16;
+const TRANSFERS = 2_000;
+/** The first server is killed when this many transfers have been started… */
+const KILL_AT = Math.floor(TRANSFERS * 0.4);
+/** …and clients wait for its replacement before starting this one, so the replacement serves the rest. */
+const REPLACEMENT_BY = Math.floor(TRANSFERS * 0.7);
+const OVERDRAFT_RATE = 0.1;
+const REPLAY_RATE = 0.05;
+const REQUEST_TIMEOUT_MS = 20_000;
+
+/** A small seeded PRNG (mulberry32): the seed is printed with every failure. */
+const SEED = Number(process.env.BANK_SEED ?? randomBytes(4).readUInt32LE());
+function prng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+const random = prng(SEED);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+interface Customer {
+  index: number;
+  userId: number;
+  token: string;
+  accounts: number[];
+}
+
+interface TransferInput {
+  fromAccountId: number;
+  toAccountId: number;
+  amount: string;
+  idempotencyKey: string;
+}
+
+interface TransferAnswer {
+  transfer: { id: number; fromAccountId: number; toAccountId: number; amount: string; idempotencyKey: string | null };
+  replayed: boolean;
+}
+
+type Outcome =
+  | { kind: 'answer'; status: number; data?: TransferAnswer; code?: string; message?: string; server: ApiProcess }
+  | { kind: 'network'; error: string; server: ApiProcess };
+
+// The database and its customers, made in beforeAll.
+let dir: string | undefined;
+let serverDatabase: TestDatabase | undefined;
+let target: DatabaseTarget | undefined;
+let databaseUrl = '';
+const customers: Customer[] = [];
+const opening = new Map<number, bigint>(); // account id → opening balance in cents
+const started: ApiProcess[] = [];
+const orms: Orm[] = [];
+
+beforeAll(async () => {
+  if (testDialect !== 'sqlite') {
+    if (serverUnavailable()) return;
+    serverDatabase = await createTestDatabase(testDialect); // a PostgreSQL or MariaDB database, created and migrated
+    target = serverDatabase.target;
+    if (target.dialect === 'sqlite') throw new Error(`createTestDatabase gave no ${testDialect} database`);
+    databaseUrl = target.url;
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'shop-bank-'));
+    const file = join(dir, 'bank.db');
+    target = { dialect: 'sqlite', file };
+    databaseUrl = `sqlite:///${file}`; // sqlite:////tmp/…: an absolute path
+  }
+  const orm = serverDatabase?.orm ?? (await openOrm(target));
+  try {
+    if (!serverDatabase) await orm.migrator.up();
+    const users = await createUsers(
+      orm.em.fork(),
+      Array.from({ length: CUSTOMERS }, (_, index) => ({
+        username: `bank-customer-${index}`,
+        email: `bank-customer-${index}@example.com`,
+        password: `bank-password-${index}`,
+      })),
+    );
+    for (const [index, user] of users.entries()) {
+      const accounts: number[] = [];
+      for (let n = 0; n < 1 + (index % 2); n++) {
+        // 100.00 … 149.99: distinct openings make the per-account checks mean something.
+        const cents = 10_000n + BigInt(Math.floor(random() * 5_000));
+        const account = await openAccount(orm.em.fork(), user.id, fromCents(cents));
+        opening.set(account.id, cents);
+        accounts.push(account.id);
+      }
+      const session = await login(orm.em.fork(), user.username, `bank-password-${index}`);
+      if (!session) throw new Error(`sign-in of ${user.username} failed in setup`);
+      customers.push({ index, userId: user.id, token: session.token, accounts });
+    }
+  } finally {
+    // The servers own the database from here on (the PostgreSQL handle is closed by destroy()).
+    if (!serverDatabase) await orm.close(true);
+  }
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((server) => server.stop()));
+  await Promise.all(orms.map((orm) => orm.close(true)));
+  await serverDatabase?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** One tRPC mutation over plain fetch: superjson's wire format, the bearer token of the customer. */
+async function postTransfer(server: ApiProcess, token: string, input: TransferInput): Promise<Outcome> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${server.origin}/trpc/accounts.transfer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ json: input }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    text = await response.text();
+  } catch (error) {
+    const cause = (error as Error & { cause?: Error }).cause;
+    return { kind: 'network', error: `${(error as Error).message}${cause ? ` (${cause.message})` : ''}`, server };
+  }
+  let body: {
+    result?: { data?: { json?: TransferAnswer } };
+    error?: { json?: { message?: string; code?: number; data?: { code?: string; httpStatus?: number } } };
+  };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { kind: 'answer', status: response.status, message: `not JSON: ${text.slice(0, 200)}`, server };
+  }
+  if (body.result?.data?.json) return { kind: 'answer', status: response.status, data: body.result.data.json, server };
+  return {
+    kind: 'answer',
+    status: response.status,
+    code: body.error?.json?.data?.code,
+    message: body.error?.json?.message ?? text.slice(0, 200),
+    server,
+  };
+}
+
+describe('a bank on two API processes sharing one database', () => {
+  it(`${TRANSFERS} concurrent transfers, a SIGKILLed server, and the books balance to the cent`, async (context) => {
+    skipWithoutDatabase(context);
+    const began = Date.now();
+    const failures: string[] = [];
+    const fail = (message: string) => {
+      if (failures.length < 50) failures.push(message);
+    };
+
+    const start = async () => {
+      const server = await startApiProcess({ databaseUrl });
+      started.push(server);
+      return server;
+    };
+    const slots = await Promise.all([start(), start()]);
+    const [victim, survivor] = slots as [ApiProcess, ApiProcess];
+
+    const killed = new Set<ApiProcess>();
+    const down = new Set<ApiProcess>();
+    const servedBy = new Map<number, number>(); // pid → answers
+    let replacement: ApiProcess | undefined;
+    let replacementReady: Promise<ApiProcess> | undefined;
+
+    /** Kills the victim now (no warning to the clients: they find out from their failed requests). */
+    const killVictim = () => {
+      killed.add(victim);
+      const gone = victim.kill(); // the signal is sent synchronously, before anything else runs
+      replacementReady = (async () => {
+        expect(await gone).toBe('signal SIGKILL');
+        const server = await start();
+        replacement = server;
+        slots[slots.indexOf(victim)] = server;
+        return server;
+      })();
+      replacementReady.catch(() => {}); // awaited below, and by every client past REPLACEMENT_BY
+    };
+
+    // What the clients observed.
+    const statusCounts: Record<number, number> = {};
+    const succeeded = new Map<string, number>(); // idempotency key → transfer id (each key once)
+    let applied = 0; // 200, replayed: false
+    let replays = 0; // deliberate replays answered 200, replayed: true
+    let recovered = 0; // unknown outcomes (killed in flight) whose retry found the transfer already made
+    let unknownOutcomes = 0; // requests that failed with a network error on the killed server, then retried
+    const killErrors: Record<string, number> = {}; // those network errors, by message
+    let overdraftsRefused = 0;
+    let insufficientOther = 0;
+    let claimed = 0;
+
+    /**
+     * Sends one transfer, alternating servers; a network error from the killed server is an unknown outcome:
+     * the same request (same idempotency key) goes to a live server, and the final answer counts.
+     */
+    const send = async (customer: Customer, turn: number, input: TransferInput) => {
+      let retried = false;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const live = slots.filter((server) => !down.has(server));
+        const server = live[(turn + customer.index + attempt) % live.length] as ApiProcess;
+        const outcome = await postTransfer(server, customer.token, input);
+        if (outcome.kind === 'network') {
+          if (killed.has(server)) {
+            killErrors[outcome.error] = (killErrors[outcome.error] ?? 0) + 1;
+            down.add(server);
+            if (!retried) unknownOutcomes++;
+            retried = true;
+            continue;
+          }
+          fail(`network error from live server ${server.pid} for ${input.idempotencyKey}: ${outcome.error}`);
+          return { outcome, retried };
+        }
+        statusCounts[outcome.status] = (statusCounts[outcome.status] ?? 0) + 1;
+        servedBy.set(server.pid, (servedBy.get(server.pid) ?? 0) + 1);
+        return { outcome, retried };
+      }
+      fail(`${input.idempotencyKey}: no live server answered in 5 attempts`);
+      return { outcome: undefined, retried };
+    };
+
+    const totalOpening = [...opening.values()].reduce((sum, cents) => sum + cents, 0n);
+    const allAccounts = [...opening.keys()];
+
+    const client = async (customer: Customer) => {
+      const history: { input: TransferInput; transferId: number }[] = [];
+      for (let turn = 0; ; turn++) {
+        if (claimed >= TRANSFERS) return;
+        const n = claimed++;
+        if (n === KILL_AT) killVictim();
+        if (n >= REPLACEMENT_BY && replacementReady) await replacementReady;
+
+        const roll = random();
+        const kind =
+          roll < REPLAY_RATE && history.length > 0
+            ? 'replay'
+            : roll < REPLAY_RATE + OVERDRAFT_RATE
+              ? 'overdraft'
+              : 'normal';
+        let input: TransferInput;
+        let original: number | undefined;
+        if (kind === 'replay') {
+          const previous = pick(history);
+          input = previous.input;
+          original = previous.transferId;
+        } else {
+          const fromAccountId = pick(customer.accounts);
+          const toAccountId = pick(allAccounts.filter((id) => id !== fromAccountId));
+          // An overdraft asks for more than all the money there is: no balance can cover it.
+          const cents =
+            kind === 'overdraft'
+              ? totalOpening + 1n + BigInt(Math.floor(random() * 10_000))
+              : 1n + BigInt(Math.floor(random() * 500));
+          input = {
+            fromAccountId,
+            toAccountId,
+            amount: fromCents(cents),
+            idempotencyKey: `bank-${customer.index}-${turn}-${randomBytes(6).toString('hex')}`,
+          };
+        }
+
+        const { outcome, retried } = await send(customer, turn, input);
+        if (outcome?.kind !== 'answer') continue;
+        const what = `${kind} ${JSON.stringify(input)} → ${outcome.status} ${outcome.code ?? ''} ${outcome.message ?? ''} (server ${outcome.server.pid})`;
+        if (outcome.status >= 500) {
+          fail(`5xx: ${what}`);
+          continue;
+        }
+        if (outcome.status === 200 && outcome.data) {
+          const { transfer, replayed } = outcome.data;
+          const key = input.idempotencyKey;
+          if (kind === 'replay') {
+            if (!replayed || transfer.id !== original)
+              fail(`replay not recognised: ${what} ${JSON.stringify(outcome.data)}`);
+            else replays++;
+            continue;
+          }
+          if (kind === 'overdraft') fail(`overdraft accepted: ${what}`);
+          if (succeeded.has(key)) fail(`key answered 200 twice: ${what}`);
+          if (replayed && !retried) fail(`a fresh key answered replayed: ${what}`);
+          if (
+            transfer.fromAccountId !== input.fromAccountId ||
+            transfer.toAccountId !== input.toAccountId ||
+            transfer.amount !== input.amount ||
+            transfer.idempotencyKey !== key
+          ) {
+            fail(`answer does not match the request: ${what} ${JSON.stringify(transfer)}`);
+          }
+          succeeded.set(key, transfer.id);
+          if (replayed) recovered++;
+          else applied++;
+          history.push({ input, transferId: transfer.id });
+          continue;
+        }
+        if (outcome.status === 422 && outcome.code === 'UNPROCESSABLE_CONTENT') {
+          if (kind === 'overdraft') overdraftsRefused++;
+          else if (kind === 'normal')
+            insufficientOther++; // a balance that ran low: legitimate
+          else fail(`replay refused: ${what}`);
+          continue;
+        }
+        fail(`unexpected answer: ${what}`);
+      }
+    };
+
+    const load = Date.now();
+    await Promise.all(customers.map(client));
+    const loadMs = Date.now() - load;
+    if (!replacementReady) throw new Error('the kill never happened');
+    await replacementReady;
+
+    // Graceful stops of the live servers: exit code 0, nothing on stderr.
+    for (const server of [survivor, replacement as ApiProcess]) {
+      const status = await server.stop();
+      if (status !== 'code 0' || server.stderr())
+        fail(`server ${server.pid} stopped with ${status}: ${server.stderr()}`);
+    }
+
+    // The books, from a fresh ORM on the database the servers used.
+    const orm = await openOrm(target as DatabaseTarget);
+    orms.push(orm);
+    const em = orm.em.fork();
+    const balances = (await em.execute('select id, balance from accounts order by id')) as {
+      id: number;
+      balance: string | number;
+    }[];
+    const ledger = (await em.execute(
+      'select id, from_account_id, to_account_id, amount, idempotency_key from transfers order by id',
+    )) as {
+      id: number;
+      from_account_id: number;
+      to_account_id: number;
+      amount: string | number;
+      idempotency_key: string;
+    }[];
+    const [aggregate] = (await em.execute(
+      'select round(sum(balance), 2) as total, count(*) as accounts, sum(case when balance < 0 then 1 else 0 end) as negative from accounts',
+    )) as { total: string | number; accounts: number | string; negative: number | string }[];
+
+    const expected = new Map(opening);
+    for (const row of ledger) {
+      const cents = toCents(formatMoney(row.amount));
+      expected.set(row.from_account_id, (expected.get(row.from_account_id) ?? 0n) - cents);
+      expected.set(row.to_account_id, (expected.get(row.to_account_id) ?? 0n) + cents);
+    }
+    const actualTotal = balances.reduce((sum, row) => sum + toCents(formatMoney(row.balance)), 0n);
+    const mismatched = balances
+      .filter((row) => toCents(formatMoney(row.balance)) !== expected.get(row.id))
+      .map((row) => `account ${row.id}: ${formatMoney(row.balance)} != ${fromCents(expected.get(row.id) ?? 0n)}`);
+    const ledgerKeys = new Map(ledger.map((row) => [row.idempotency_key, row.id]));
+    const unseen = ledger.filter((row) => succeeded.get(row.idempotency_key) !== row.id).map((row) => row.id);
+    const missing = [...succeeded.keys()].filter((key) => !ledgerKeys.has(key));
+
+    const summary = {
+      dialect: testDialect,
+      seed: SEED,
+      seconds: { total: (Date.now() - began) / 1000, load: loadMs / 1000 },
+      statusCounts,
+      applied,
+      replays,
+      recovered,
+      unknownOutcomes,
+      killErrors,
+      overdraftsRefused,
+      insufficientOther,
+      distinctSucceeded: succeeded.size,
+      ledgerRows: ledger.length,
+      servedBy: Object.fromEntries(servedBy),
+      pids: { victim: victim.pid, survivor: survivor.pid, replacement: replacement?.pid },
+      total: { opening: fromCents(totalOpening), balances: fromCents(actualTotal) },
+    };
+    console.log(`[bank] ${JSON.stringify(summary)}`);
+    const context_ = `seed ${SEED} (BANK_SEED=${SEED} to repeat the payloads)`;
+
+    expect(failures, context_).toEqual([]);
+    expect(claimed).toBe(TRANSFERS);
+    expect(Object.keys(statusCounts).filter((status) => Number(status) >= 500)).toEqual([]);
+    expect(Object.keys(statusCounts).sort()).toEqual(expect.arrayContaining(['200', '422']));
+    expect(overdraftsRefused).toBeGreaterThan(TRANSFERS * OVERDRAFT_RATE * 0.5);
+    expect(replays).toBeGreaterThan(TRANSFERS * REPLAY_RATE * 0.5);
+    expect(unknownOutcomes, 'no request was in flight to the killed server').toBeGreaterThan(0);
+    // Every server answered some of the requests, the replacement included.
+    for (const server of [victim, survivor, replacement as ApiProcess])
+      expect(servedBy.get(server.pid)).toBeGreaterThan(0);
+
+    // Money is neither created nor destroyed, no account goes negative, every balance is its ledger.
+    expect(fromCents(actualTotal)).toBe(fromCents(totalOpening));
+    expect(formatMoney(aggregate?.total ?? 'NaN')).toBe(fromCents(totalOpening));
+    expect(await totalBalance(orm.em.fork())).toBe(fromCents(totalOpening));
+    expect(Number(aggregate?.negative)).toBe(0);
+    expect(balances.filter((row) => toCents(formatMoney(row.balance)) < 0n)).toEqual([]);
+    expect(Number(aggregate?.accounts)).toBe(opening.size);
+    expect(mismatched).toEqual([]);
+    // One ledger row per distinct successful transfer the clients saw, and none they did not see.
+    expect(ledger.length).toBe(succeeded.size);
+    expect(applied + recovered).toBe(succeeded.size);
+    expect(unseen).toEqual([]);
+    expect(missing).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,106 @@
+// Sign-in limits are shared by every API process: two servers, each with its own ORM (its own connection
+// or pool) on ONE database, count the same budgets. With per-process limits an attacker alternating
+// between them would get twice the budget.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createUser, type Orm, openOrm, requireMigrated } from '@shop/db';
+import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LOGIN_LIMITS } from '../src/login-limiter.ts';
+import { type ApiServer, createApiServer } from '../src/server.ts';
+
+const unavailable = serverUnavailable();
+
+/** Two ORMs on one database: a SQLite file (`:memory:` would be one database per connection) or a server's. */
+async function openTwice(): Promise<{ orms: [Orm, Orm]; cleanup: () => Promise<void> }> {
+  if (testDialect !== 'sqlite') {
+    const db: TestDatabase = await createTestDatabase(testDialect);
+    const second = await openOrm(db.target, { pool: { max: 4, idleTimeoutMillis: 1_000 } });
+    await requireMigrated(second, 'the second server'); // as each server checks at start-up
+    return {
+      orms: [db.orm, second],
+      cleanup: async () => {
+        await second.close(true);
+        await db.destroy();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'shop-login-limits-'));
+  const target = { dialect: 'sqlite' as const, file: join(dir, 'shop.db') };
+  const first = await openOrm(target);
+  await first.migrator.up();
+  const second = await openOrm(target);
+  await requireMigrated(second, 'the second server');
+  return {
+    orms: [first, second],
+    cleanup: async () => {
+      await second.close(true);
+      await first.close(true);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let cleanup: (() => Promise<void>) | undefined;
+let orms: [Orm, Orm];
+const servers: ApiServer[] = [];
+const urls: string[] = [];
+
+beforeAll(async () => {
+  if (unavailable) return;
+  ({ orms, cleanup } = await openTwice());
+  for (const orm of orms) {
+    // The servers' own default limiter: the one `main.ts` gets.
+    const server = createApiServer({ orm, log: pino({ level: 'silent' }) });
+    servers.push(server);
+    urls.push(await server.listen(0, '127.0.0.1'));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  await cleanup?.();
+});
+
+beforeEach(async () => {
+  if (!unavailable) await orms[0].schema.clear();
+});
+
+/** tRPC over HTTP with the superjson transformer: `{ json: input }`; the answer's HTTP status. */
+async function signIn(url: string, identifier: string, password: string): Promise<number> {
+  const response = await fetch(`${url}/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { identifier, password } }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe.skipIf(unavailable)('sign-in limits across two API servers on one database', () => {
+  it('counts failed sign-ins of one account on both servers against one budget', async () => {
+    await createUser(orms[0].em.fork(), { username: 'gina', email: 'gina@example.com', password: 'gina-password' });
+    const { failuresPerAccount } = DEFAULT_LOGIN_LIMITS;
+    const statuses: number[] = [];
+    for (let i = 0; i < failuresPerAccount; i++) {
+      statuses.push(await signIn(urls[i % 2]!, i % 3 === 0 ? 'GINA' : 'gina', 'wrong-password'));
+    }
+    expect(statuses).toEqual(Array(failuresPerAccount).fill(401));
+    // Each server saw only part of the failures, yet both refuse the account now, even the right password.
+    expect(await signIn(urls[0]!, 'gina', 'gina-password')).toBe(429);
+    expect(await signIn(urls[1]!, 'gina', 'gina-password')).toBe(429);
+  });
+
+  it('counts all sign-ins of one client address on both servers against one budget', async () => {
+    const { attemptsPerAddress } = DEFAULT_LOGIN_LIMITS;
+    const statuses: number[] = [];
+    for (let i = 0; i < attemptsPerAddress; i++) {
+      statuses.push(await signIn(urls[i % 2]!, `sprayed${i}`, 'whatever-password'));
+    }
+    expect(statuses).toEqual(Array(attemptsPerAddress).fill(401));
+    expect(await signIn(urls[0]!, 'another', 'whatever-password')).toBe(429);
+    expect(await signIn(urls[1]!, 'another', 'whatever-password')).toBe(429);
+  });
+});

@@ -1,0 +1,331 @@
+// REST over the same procedures, with plain fetch against the real server (both dialects): every route's
+// happy path, each error status, the OpenAPI document (validated), and tRPC's inputs left as strict as before.
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { ensureAdmin } from '@shop/db';
+import { useTestDatabase } from '@shop/db/testing';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NOT_OVER_REST } from '../src/rest-meta.ts';
+import { openApiDocument, restProcedures } from '../src/rest-plugin.ts';
+import { appRouter } from '../src/router.ts';
+import { type ApiServer, createApiServer } from '../src/server.ts';
+import { callerFor } from './caller.ts';
+
+const { db } = useTestDatabase();
+let server: ApiServer | undefined;
+let base = '';
+const exercised = new Set<string>();
+
+beforeAll(async () => {});
+afterAll(async () => {
+  await server?.close();
+});
+beforeEach(async (context) => {
+  if (context.task.result?.state === 'skip') return;
+  if (!server) {
+    server = createApiServer({ orm: db().orm, log: pino({ level: 'silent' }) });
+    base = (await server.listen(0, '127.0.0.1')).replace(/\/trpc$/, '/api');
+  }
+  await ensureAdmin(db().orm.em.fork(), { username: 'root', email: 'root@example.com', password: 'root-password-1' });
+});
+
+interface Call {
+  token?: string;
+  params?: Record<string, string | number>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One REST call; `route` is the documented template, recorded to prove every route was called. */
+async function api(method: string, route: string, call: Call = {}) {
+  exercised.add(`${method} ${route}`);
+  let url = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(call.params?.[name])));
+  if (call.query) url += `?${new URLSearchParams(call.query)}`;
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+      ...call.headers,
+    },
+    ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field below
+  const json: any = text ? JSON.parse(text) : null;
+  return { status: response.status, json, headers: response.headers };
+}
+
+const signIn = async (identifier: string, password: string) =>
+  (await api('POST', '/auth/login', { body: { identifier, password } })).json.token as string;
+
+describe('REST', () => {
+  it('serves every documented route with the seed API’s status semantics', async () => {
+    expect((await api('GET', '/healthz')).json.status).toBe('ok');
+    expect((await api('GET', '/readyz')).json.status).toBe('ready');
+    const root = await signIn('root', 'root-password-1');
+    const as = (token: string) => ({ token });
+
+    // users
+    const created = await api('POST', '/users', {
+      ...as(root),
+      body: { username: 'ann', email: 'ann@example.com', password: 'ann-password' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/users/${created.json.id}`);
+    const ann = created.json.id as number;
+    expect(
+      (
+        await api('POST', '/users/bulk', {
+          ...as(root),
+          body: { users: [{ username: 'bob', email: 'bob@example.com', password: 'bob-password' }] },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await api('GET', '/users/{id}', { ...as(root), params: { id: ann } })).json.username).toBe('ann');
+    expect(
+      (await api('GET', '/users/by-username/{username}', { ...as(root), params: { username: 'bob' } })).json.email,
+    ).toBe('bob@example.com');
+    const page = await api('GET', '/users', { ...as(root), query: { page: '1', per_page: '2', is_active: 'true' } });
+    expect(page.json).toMatchObject({ perPage: 2, total: 3, hasNext: true });
+    expect(
+      (await api('GET', '/users/search', { ...as(root), query: { username: 'an', is_active: 'true' } })).json.items.map(
+        (u: { username: string }) => u.username,
+      ),
+    ).toEqual(['ann']);
+    expect(
+      (
+        await api('PATCH', '/users/{id}', {
+          ...as(root),
+          params: { id: ann },
+          body: { patch: { email: 'ann@shop.example' } },
+        })
+      ).json.email,
+    ).toBe('ann@shop.example');
+    expect((await api('GET', '/users/count', as(root))).json).toEqual({ total: 3, active: 3 });
+
+    // profiles and roles
+    expect(
+      (
+        await api('PUT', '/users/{userId}/profile', {
+          ...as(root),
+          params: { userId: ann },
+          body: { firstName: 'Ann' },
+        })
+      ).json.firstName,
+    ).toBe('Ann');
+    expect((await api('GET', '/users/{userId}/profile', { ...as(root), params: { userId: ann } })).json.firstName).toBe(
+      'Ann',
+    );
+    expect((await api('POST', '/roles', { ...as(root), body: { name: 'customer' } })).status).toBe(201);
+    expect((await api('GET', '/roles', as(root))).json.map((r: { name: string }) => r.name)).toEqual([
+      'admin',
+      'customer',
+    ]);
+    expect(
+      (await api('PUT', '/users/{userId}/roles/{role}', { ...as(root), params: { userId: ann, role: 'customer' } }))
+        .json.roles,
+    ).toEqual(['customer']);
+    expect((await api('GET', '/roles/{role}/members', { ...as(root), params: { role: 'customer' } })).json.total).toBe(
+      1,
+    );
+
+    // catalog
+    const books = await api('POST', '/categories', { ...as(root), body: { name: 'Books' } });
+    expect(books.status).toBe(201);
+    expect(books.headers.get('location')).toBe(`/api/categories/${books.json.id}`);
+    expect((await api('GET', '/categories')).json).toHaveLength(1);
+    expect(
+      (await api('PATCH', '/categories/{id}', { ...as(root), params: { id: books.json.id }, body: { name: 'Novels' } }))
+        .json.name,
+    ).toBe('Novels');
+    expect((await api('GET', '/categories/{id}', { params: { id: books.json.id } })).json.name).toBe('Novels');
+    const atlas = await api('POST', '/products', {
+      ...as(root),
+      body: { name: 'Atlas', price: '12.50', categoryId: books.json.id },
+    });
+    expect(atlas.status).toBe(201);
+    expect(atlas.headers.get('location')).toBe(`/api/products/${atlas.json.id}`);
+    expect(
+      (
+        await api('POST', '/products/bulk', {
+          ...as(root),
+          body: { products: [{ name: 'Map', price: '3', categoryId: books.json.id }] },
+        })
+      ).json,
+    ).toEqual({ created: 1 });
+    const list = await api('GET', '/products', {
+      query: { order_by: 'price', direction: 'desc', per_page: '1', min_price: '1.00' },
+    });
+    expect(list.json).toMatchObject({ total: 2, items: [{ name: 'Atlas', price: '12.50' }] });
+    expect((await api('GET', '/products/cursor', { query: { first: '1' } })).json.hasNext).toBe(true);
+    expect((await api('GET', '/products/summaries')).json).toHaveLength(2);
+    expect((await api('GET', '/products/{id}', { params: { id: atlas.json.id } })).json.createdAt).toMatch(
+      /^\d{4}-\d{2}-\d{2}T/,
+    );
+    expect(
+      (
+        await api('PATCH', '/products/{id}', {
+          ...as(root),
+          params: { id: atlas.json.id },
+          body: { patch: { inStock: false } },
+        })
+      ).json.inStock,
+    ).toBe(false);
+    expect((await api('GET', '/stats/categories', { query: { min_products: '2' } })).json).toMatchObject([
+      { name: 'Novels', productCount: 2, averagePrice: '7.75' },
+    ]);
+    expect((await api('GET', '/stats/counts', as(root))).json).toMatchObject({ users: 3, products: 2 });
+
+    // accounts, as the customer herself
+    const annToken = await signIn('ann', 'ann-password');
+    const own = await api('POST', '/accounts', { ...as(root), body: { ownerId: ann, initialDeposit: '50.00' } });
+    expect(own.status).toBe(201);
+    const bobId = (await api('GET', '/users/by-username/{username}', { ...as(root), params: { username: 'bob' } })).json
+      .id;
+    const bobs = (await api('POST', '/accounts', { ...as(root), body: { ownerId: bobId } })).json.id as number;
+    expect((await api('GET', '/accounts/{id}', { ...as(annToken), params: { id: own.json.id } })).json.balance).toBe(
+      '50.00',
+    );
+    expect(
+      (await api('GET', '/users/{userId}/accounts', { ...as(annToken), params: { userId: ann } })).json,
+    ).toHaveLength(1);
+    expect(
+      (
+        await api('POST', '/accounts/{accountId}/deposit', {
+          ...as(annToken),
+          params: { accountId: own.json.id },
+          body: { amount: '5.00' },
+        })
+      ).json.balance,
+    ).toBe('55.00');
+    expect(
+      (
+        await api('POST', '/accounts/{accountId}/withdraw', {
+          ...as(annToken),
+          params: { accountId: own.json.id },
+          body: { amount: '5.00' },
+        })
+      ).json.balance,
+    ).toBe('50.00');
+    const transfer = { fromAccountId: own.json.id, toAccountId: bobs, amount: '20.00' };
+    const key = { 'idempotency-key': 'rest-key-0001' };
+    const first = await api('POST', '/transfers', { ...as(annToken), body: transfer, headers: key });
+    expect(first).toMatchObject({
+      status: 201,
+      json: { replayed: false, transfer: { idempotencyKey: 'rest-key-0001' } },
+    });
+    expect((await api('POST', '/transfers', { ...as(annToken), body: transfer, headers: key })).json.replayed).toBe(
+      true,
+    );
+    const ledger = await api('GET', '/accounts/{accountId}/ledger', {
+      ...as(annToken),
+      params: { accountId: own.json.id },
+    });
+    expect(ledger.json.total).toBe(1); // the replay moved nothing
+    const insufficient = await api('POST', '/transfers', { ...as(annToken), body: { ...transfer, amount: '1000.00' } });
+    expect(insufficient).toMatchObject({ status: 422, json: { code: 'UNPROCESSABLE_CONTENT' } });
+
+    // sign-out, deletions
+    expect((await api('GET', '/auth/me', as(annToken))).json.username).toBe('ann');
+    expect((await api('POST', '/auth/logout', as(annToken))).json).toEqual({ signedOut: true });
+    expect((await api('GET', '/auth/me', as(annToken))).status).toBe(401);
+    expect(
+      (
+        await api('POST', '/auth/register', {
+          body: { username: 'cat', email: 'cat@example.com', password: 'cat-password' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api('DELETE', '/users/{userId}/roles/{role}', { ...as(root), params: { userId: ann, role: 'customer' } }))
+        .json.roles,
+    ).toEqual([]);
+    expect((await api('DELETE', '/users/{userId}/profile', { ...as(root), params: { userId: ann } })).status).toBe(204);
+    const deleted = await api('DELETE', '/products/{id}', { ...as(root), params: { id: atlas.json.id } });
+    expect(deleted).toMatchObject({ status: 204, json: null });
+    expect(
+      (await api('POST', '/users/set-active', { ...as(root), body: { ids: [ann], isActive: false } })).json,
+    ).toEqual({ updated: 1 });
+    expect((await api('POST', '/users/delete-inactive', as(root))).json).toEqual({
+      deleted: 0,
+      keptWithBalance: 1,
+      keptWithHistory: 0,
+    });
+    const cat = (await api('GET', '/users/by-username/{username}', { ...as(root), params: { username: 'cat' } })).json
+      .id;
+    expect((await api('DELETE', '/users/{id}', { ...as(root), params: { id: cat } })).status).toBe(204);
+    const empty = (await api('POST', '/categories', { ...as(root), body: { name: 'Empty' } })).json.id;
+    expect((await api('DELETE', '/categories/{id}', { ...as(root), params: { id: empty } })).status).toBe(204);
+
+    const documented = restProcedures().map(([, p]) => `${p._def.meta?.openapi?.method} ${p._def.meta?.openapi?.path}`);
+    expect([...exercised].sort()).toEqual(documented.sort());
+  });
+
+  it('answers 400 with field errors, 401, 403, 404 and 409 with the field, like tRPC', async () => {
+    const root = await signIn('root', 'root-password-1');
+    const bad = await api('GET', '/products/{id}', { params: { id: 'abc' } });
+    expect(bad).toMatchObject({
+      status: 400,
+      json: { code: 'BAD_REQUEST', data: { zodError: { fieldErrors: { id: [expect.any(String)] } } } },
+    });
+    const price = await api('POST', '/products', { token: root, body: { name: 'X', price: ' 1', categoryId: 1 } });
+    expect(price.json.data.zodError.fieldErrors.price).toHaveLength(1);
+    expect((await api('GET', '/users/count')).status).toBe(401);
+    await api('POST', '/users', {
+      token: root,
+      body: { username: 'eve', email: 'eve@example.com', password: 'eve-password' },
+    });
+    const eve = await signIn('eve', 'eve-password');
+    expect((await api('GET', '/users/count', { token: eve })).status).toBe(403);
+    expect((await api('GET', '/products/{id}', { params: { id: 999999 } })).status).toBe(404);
+    await api('POST', '/categories', { token: root, body: { name: 'Books' } });
+    const conflict = await api('POST', '/categories', { token: root, body: { name: 'Books' } });
+    expect(conflict).toMatchObject({ status: 409, json: { code: 'CONFLICT', data: { domain: { field: 'name' } } } });
+    const header = await api('POST', '/transfers', {
+      token: root,
+      body: { fromAccountId: 1, toAccountId: 2, amount: '1.00' },
+      headers: { 'idempotency-key': 'short' },
+    });
+    expect(header.status).toBe(400);
+    expect((await api('GET', '/products', { query: { in_stock: 'yes' } })).status).toBe(400); // not quietly true
+  });
+
+  it('reaches every procedure over REST, or names why not in one place', () => {
+    const routed = new Set(restProcedures().map(([path]) => path));
+    const missing = Object.keys(appRouter._def.procedures).filter(
+      (path) => !routed.has(path) && !(path in NOT_OVER_REST),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('publishes a valid OpenAPI 3.1 document with bearer auth, errors and examples, and the reference page', async () => {
+    const document = (await api('GET', '/openapi.json')).json;
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toMatch(/^3\.1/);
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.paths['/products'].get.security).toBeUndefined();
+    expect(document.paths['/users'].post.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(document.paths['/transfers'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '404', '409', '422']),
+    );
+    expect(JSON.stringify(document)).toContain('"12.50"'); // money examples
+    expect(document).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('/api/openapi.json');
+  });
+
+  it('leaves the tRPC inputs strict after REST calls (no coercion leaks into the shared schemas)', async () => {
+    await api('GET', '/products', { query: { in_stock: 'true', per_page: '5' } });
+    await api('GET', '/products/{id}', { params: { id: 1 } });
+    const trpc = callerFor(db());
+    await expect(trpc.products.byId({ id: '1' as unknown as number })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(trpc.products.list({ inStock: 'false' as unknown as boolean })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+});
