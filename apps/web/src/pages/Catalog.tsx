@@ -1,0 +1,231 @@
+// The catalog: filters, ordering and view live in the URL (a reload or a shared link shows the same page);
+// numbered pages use products.list, "load more" walks products.cursorList.
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Field, Notice, Pager, ProblemNotice } from '../components.tsx';
+import { describeProblem, type Product, useTRPC, useTRPCClient } from '../trpc.ts';
+
+const PER_PAGE = 12;
+type OrderBy = 'name' | 'price' | 'createdAt';
+
+function useFilters() {
+  const [params, setParams] = useSearchParams();
+  const text = (key: string) => params.get(key) || undefined;
+  const categoryId = Number(params.get('category')) || undefined;
+  const filters = {
+    categoryId,
+    minPrice: text('min'),
+    maxPrice: text('max'),
+    inStock: params.get('stock') === 'in' ? true : undefined,
+    nameContains: text('q'),
+    orderBy: (['name', 'price', 'createdAt'].includes(params.get('order') ?? '')
+      ? params.get('order')
+      : 'name') as OrderBy,
+    direction: params.get('dir') === 'desc' ? ('desc' as const) : ('asc' as const),
+  };
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const view = params.get('view') === 'more' ? 'more' : 'pages';
+  const update = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setParams(next);
+  };
+  return { params, filters, page, view, update };
+}
+
+export function Catalog() {
+  const trpc = useTRPC();
+  const { params, filters, page, view, update } = useFilters();
+  const categories = useQuery(trpc.categories.list.queryOptions());
+  const [draft, setDraft] = useState(() => ({
+    q: params.get('q') ?? '',
+    min: params.get('min') ?? '',
+    max: params.get('max') ?? '',
+  }));
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    update({
+      q: draft.q.trim() || undefined,
+      min: draft.min || undefined,
+      max: draft.max || undefined,
+      page: undefined,
+    });
+  };
+  return (
+    <section aria-labelledby="catalog-heading">
+      <h1 id="catalog-heading">Catalog</h1>
+      <form className="filters" onSubmit={apply} aria-label="Filter products">
+        <Field id="q" label="Name contains">
+          <input id="q" type="search" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
+        </Field>
+        <Field id="category" label="Category">
+          <select
+            id="category"
+            value={filters.categoryId ?? ''}
+            onChange={(e) => update({ category: e.target.value || undefined, page: undefined })}
+          >
+            <option value="">All categories</option>
+            {categories.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="min" label="Min price">
+          <input
+            id="min"
+            inputMode="decimal"
+            value={draft.min}
+            onChange={(e) => setDraft({ ...draft, min: e.target.value })}
+          />
+        </Field>
+        <Field id="max" label="Max price">
+          <input
+            id="max"
+            inputMode="decimal"
+            value={draft.max}
+            onChange={(e) => setDraft({ ...draft, max: e.target.value })}
+          />
+        </Field>
+        <div className="field checkbox">
+          <input
+            id="stock"
+            type="checkbox"
+            checked={filters.inStock === true}
+            onChange={(e) => update({ stock: e.target.checked ? 'in' : undefined, page: undefined })}
+          />
+          <label htmlFor="stock">In stock only</label>
+        </div>
+        <Field id="order" label="Order by">
+          <select
+            id="order"
+            value={`${filters.orderBy}:${filters.direction}`}
+            onChange={(e) => {
+              const [order, dir] = e.target.value.split(':');
+              update({ order, dir, page: undefined });
+            }}
+          >
+            <option value="name:asc">Name A–Z</option>
+            <option value="name:desc">Name Z–A</option>
+            <option value="price:asc">Price: low to high</option>
+            <option value="price:desc">Price: high to low</option>
+            <option value="createdAt:desc">Newest first</option>
+          </select>
+        </Field>
+        <button type="submit">Apply filters</button>
+      </form>
+      <p className="view-switch">
+        View:{' '}
+        <button
+          type="button"
+          className="link"
+          aria-pressed={view === 'pages'}
+          onClick={() => update({ view: undefined })}
+        >
+          numbered pages
+        </button>{' '}
+        ·{' '}
+        <button
+          type="button"
+          className="link"
+          aria-pressed={view === 'more'}
+          onClick={() => update({ view: 'more', page: undefined })}
+        >
+          load more
+        </button>
+      </p>
+      {view === 'pages' ? (
+        <NumberedPages filters={filters} page={page} onPage={(p) => update({ page: p > 1 ? String(p) : undefined })} />
+      ) : (
+        <LoadMore filters={filters} />
+      )}
+    </section>
+  );
+}
+
+type Filters = ReturnType<typeof useFilters>['filters'];
+
+function NumberedPages({ filters, page, onPage }: { filters: Filters; page: number; onPage: (page: number) => void }) {
+  const trpc = useTRPC();
+  const list = useQuery({
+    ...trpc.products.list.queryOptions({ ...filters, page, perPage: PER_PAGE }),
+    placeholderData: keepPreviousData,
+  });
+  if (list.isPending) return <p aria-busy="true">Loading products…</p>;
+  if (list.error) return <FilterProblem error={list.error} />;
+  const result = list.data;
+  return (
+    <>
+      <p className="count" role="status">
+        {result.total}
+        {result.totalIsExact ? '' : '+'} product{result.total === 1 ? '' : 's'}
+      </p>
+      <ProductGrid products={result.items} />
+      {result.total > 0 && <Pager label="Catalog pages" of={result} onPage={onPage} />}
+    </>
+  );
+}
+
+function LoadMore({ filters }: { filters: Filters }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const input = { ...filters, first: PER_PAGE };
+  const pages = useInfiniteQuery({
+    queryKey: trpc.products.cursorList.queryKey(input),
+    queryFn: ({ pageParam }) => client.products.cursorList.query({ ...input, after: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  if (pages.isPending) return <p aria-busy="true">Loading products…</p>;
+  if (pages.error) return <FilterProblem error={pages.error} />;
+  const products = pages.data.pages.flatMap((p) => p.items);
+  return (
+    <>
+      <p className="count" role="status">
+        Showing {products.length} product{products.length === 1 ? '' : 's'}
+      </p>
+      <ProductGrid products={products} />
+      {pages.hasNextPage && (
+        <button
+          type="button"
+          className="more"
+          disabled={pages.isFetchingNextPage}
+          onClick={() => void pages.fetchNextPage()}
+        >
+          {pages.isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </>
+  );
+}
+
+function FilterProblem({ error }: { error: unknown }) {
+  const { fields } = describeProblem(error);
+  const fieldNames: Record<string, string> = { minPrice: 'Min price', maxPrice: 'Max price', nameContains: 'Name' };
+  const named = Object.entries(fields).map(([field, message]) => `${fieldNames[field] ?? field}: ${message}`);
+  return named.length ? <Notice tone="error">{named.join('. ')}</Notice> : <ProblemNotice error={error} />;
+}
+
+function ProductGrid({ products }: { products: Product[] }) {
+  if (products.length === 0) return <Notice tone="info">No products match these filters.</Notice>;
+  return (
+    <ul className="grid">
+      {products.map((p) => (
+        <li key={p.id} className="card">
+          <h2>
+            <Link to={`/products/${p.id}`}>{p.name}</Link>
+          </h2>
+          <p className="price">${p.price}</p>
+          <p className="muted">
+            {p.category.name} · {p.inStock ? 'in stock' : 'out of stock'}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}

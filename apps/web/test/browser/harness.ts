@@ -1,0 +1,96 @@
+// The real API (in process, on the test database) serving the built web app on an ephemeral port, a
+// Chromium from the npm registry (@sparticuz/chromium) driven by playwright-core, and a small shop.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ApiServer, createApiServer } from '@shop/api/server';
+import { assignRole, createCategory, createProducts, createRole, createUser, ensureAdmin, openAccount } from '@shop/db';
+import type { TestDatabase } from '@shop/db/testing';
+import { ensureWebBuild } from '@shop/web/build';
+import sparticuz from '@sparticuz/chromium';
+import { pino } from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+
+export async function startShop(db: TestDatabase): Promise<{ origin: string; server: ApiServer }> {
+  const webRoot = ensureWebBuild(() => {});
+  const server = createApiServer({ orm: db.orm, log: pino({ level: 'silent' }), webRoot });
+  const url = await server.listen(0, '127.0.0.1');
+  return { origin: new URL(url).origin, server };
+}
+
+// The package's flags are tuned for AWS Lambda; a normal desktop-like browser keeps its processes apart and
+// its web security on (single-process mode also dies when its last page closes).
+const LAMBDA_ONLY = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
+
+/** Chromium shipped inside the npm package (no system browser, no root); a system one via CHROMIUM_PATH. */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? (await sparticuz.executablePath());
+  const args = sparticuz.args.filter((arg) => !LAMBDA_ONLY.has(arg));
+  return chromium.launch({ executablePath, args, headless: true });
+}
+
+export interface Shop {
+  books: number;
+  games: number;
+  alice: { id: number; accountId: number };
+  bob: { id: number; accountId: number };
+}
+
+export const PASSWORDS = { admin: 'admin-password-123', alice: 'alice-password', bob: 'bob-password' };
+
+/** 2 categories, 30 products, an admin, and two customers with one account each (alice: 100.00). */
+export async function seedShop(db: TestDatabase): Promise<Shop> {
+  const em = () => db.orm.em.fork();
+  const books = await createCategory(em(), 'Books');
+  const games = await createCategory(em(), 'Games');
+  await createProducts(
+    em(),
+    Array.from({ length: 30 }, (_, i) => ({
+      name: `${i < 20 ? 'Novel' : 'Puzzle'} ${String(i + 1).padStart(2, '0')}`,
+      price: `${5 + i}.50`,
+      categoryId: i < 20 ? books.id : games.id,
+      inStock: i % 7 !== 0,
+    })),
+  );
+  await ensureAdmin(em(), { username: 'admin', email: 'admin@example.com', password: PASSWORDS.admin });
+  await createRole(em(), 'customer');
+  const customer = async (name: 'alice' | 'bob', opening: string) => {
+    const user = await createUser(em(), { username: name, email: `${name}@example.com`, password: PASSWORDS[name] });
+    await assignRole(em(), user.id, 'customer');
+    return { id: user.id, accountId: (await openAccount(em(), user.id, opening)).id };
+  };
+  return {
+    books: books.id,
+    games: games.id,
+    alice: await customer('alice', '100.00'),
+    bob: await customer('bob', '0'),
+  };
+}
+
+export async function signIn(page: Page, origin: string, who: keyof typeof PASSWORDS) {
+  await page.goto(`${origin}/sign-in`);
+  await page.getByLabel('Username or email').fill(who);
+  await page.getByLabel('Password').fill(PASSWORDS[who]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: `Sign out (${who})` }).waitFor();
+}
+
+/** Desktop and phone-width screenshots, written by every run (the README shows the committed ones). */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const [suffix, width] of [
+    ['desktop', 1280],
+    ['375', 375],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    // Times change on every run; masked, an unchanged page gives an unchanged picture.
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${name}-${suffix}.png`),
+      fullPage: true,
+      mask: [page.locator('.ledger td:first-child')],
+    });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

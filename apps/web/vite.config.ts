@@ -1,0 +1,12 @@
+// The shop in a browser. `pnpm dev`: Vite's dev server proxying /trpc to the API (API_URL, default
+// http://127.0.0.1:3000). `pnpm build`: static assets in dist/, which the API serves at / in production.
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const api = new URL(process.env.API_URL ?? 'http://127.0.0.1:3000');
+
+export default defineConfig({
+  plugins: [react()],
+  server: { port: 5173, strictPort: false, proxy: { '/trpc': { target: api.origin, changeOrigin: false } } },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
+});
