@@ -1,10 +1,11 @@
 // Child process: the raw baseline. A bare node:http server that answers products.byId and the first page
 // of products.list with the same JSON the API sends, straight from the driver (better-sqlite3 prepared
-// statements, or a pg pool): what the stack costs is the difference. It also answers health.live with a
+// statements, a pg pool, or a mysql2 pool): what the stack costs is the difference. It also answers health.live with a
 // trivial JSON body (no database): the raw transport floor to hold the API's own floor against.
 import http from 'node:http';
 import { EXACT_TOTAL_UP_TO, formatMoney, parseDatabaseUrl } from '@shop/db';
 import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 interface Row {
@@ -43,6 +44,14 @@ if (target.dialect === 'sqlite') {
     const rows = page.all();
     return { rows, total: Number(rows[0]?.total ?? 0) };
   };
+} else if (target.dialect === 'mariadb') {
+  const pool = mysql.createPool({ uri: target.url, connectionLimit: 10, dateStrings: true, timezone: 'Z' });
+  const one = `${SELECT} where p.id = ?`;
+  byId = async (id) => ((await pool.execute(one, [id]))[0] as Row[])[0];
+  firstPage = async () => {
+    const rows = (await pool.execute(PAGE))[0] as (Row & { total: number })[];
+    return { rows, total: Number(rows[0]?.total ?? 0) };
+  };
 } else {
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
   byId = async (id) =>
@@ -53,7 +62,9 @@ if (target.dialect === 'sqlite') {
   };
 }
 
-const toDate = (value: string | number | Date) => new Date(value).toISOString();
+// MariaDB's date strings ("2026-11-25 08:46:34.123456") are UTC without a zone marker.
+const toDate = (value: string | number | Date) =>
+  new Date(typeof value === 'string' && !value.includes('T') ? `${value.replace(' ', 'T')}Z` : value).toISOString();
 const view = (r: Row) => ({
   id: r.id,
   name: r.name,

@@ -1,4 +1,4 @@
-// Bench databases: a fresh SQLite file (WAL) or PostgreSQL database, migrated and filled in bulk.
+// Bench databases: a fresh SQLite file (WAL), PostgreSQL or MariaDB database, migrated and filled in bulk.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
   openOrm,
   parseDatabaseUrl,
 } from '@shop/db';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 export interface BenchDatabase {
@@ -25,6 +26,7 @@ export interface BenchDatabase {
 }
 
 const ADMIN_URL = process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const MARIADB_ADMIN_URL = process.env.DATABASE_URL_MARIADB ?? 'mysql://root@127.0.0.1:3306/mysql';
 
 export async function createBenchDatabase(dialect: Dialect): Promise<BenchDatabase> {
   let url: string;
@@ -33,6 +35,17 @@ export async function createBenchDatabase(dialect: Dialect): Promise<BenchDataba
     const dir = mkdtempSync(path.join(tmpdir(), 'shop-bench-'));
     url = path.join(dir, 'bench.db');
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else if (dialect === 'mariadb') {
+    const name = `shop_bench_${randomBytes(4).toString('hex')}`;
+    const admin = async (sql: string) => {
+      const connection = await mysql.createConnection({ uri: MARIADB_ADMIN_URL });
+      await connection.query(sql).finally(() => connection.end());
+    };
+    await admin(`create database \`${name}\` character set utf8mb4 collate utf8mb4_bin`);
+    const u = new URL(MARIADB_ADMIN_URL);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    cleanup = () => admin(`drop database if exists \`${name}\``);
   } else {
     const name = `shop_bench_${randomBytes(4).toString('hex')}`;
     const admin = async (sql: string) => {

@@ -19,7 +19,7 @@ are reported as met or missed.
   --seconds N         measured duration of each workload (default 10)
   --warmup N          seconds of unmeasured load before each workload (default 2)
   --seed-products N   products seeded through the client, timed (default 100000)
-  --dialects LIST     sqlite,postgresql (default both)
+  --dialects LIST     sqlite,postgresql,mariadb (default all three)
   --workers LIST      API_WORKERS values compared with the main run's 1 on health.live, products.byId and
                       products.list page 1 (default 2; "none" skips)
   --profile [NAME]    also run the API (API_WORKERS=1) under node --cpu-prof with one workload (default
@@ -57,7 +57,7 @@ export function parseOptions(argv: string[]): CliOptions {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       'seed-products': { type: 'string' },
-      dialects: { type: 'string', default: 'sqlite,postgresql' },
+      dialects: { type: 'string', default: 'sqlite,postgresql,mariadb' },
       workers: { type: 'string', default: '2' },
       profile: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -73,7 +73,7 @@ export function parseOptions(argv: string[]): CliOptions {
     return Number.isFinite(n) && n >= 0 ? n : fail(`--${name} wants a number, got ${v}`);
   };
   const dialects = values.dialects.split(',').filter(Boolean);
-  for (const d of dialects) if (d !== 'sqlite' && d !== 'postgresql') fail(`unknown dialect ${d}`);
+  for (const d of dialects) if (!['sqlite', 'postgresql', 'mariadb'].includes(d)) fail(`unknown dialect ${d}`);
   const workers = values.workers === 'none' ? [] : values.workers.split(',').filter(Boolean).map(Number);
   if (workers.some((n) => !Number.isInteger(n) || n < 1))
     fail(`--workers wants positive integers, got ${values.workers}`);
