@@ -1,5 +1,6 @@
-// The shop in a browser. `pnpm dev`: Vite's dev server proxying /trpc to the API (API_URL, default
-// http://127.0.0.1:3000). `pnpm build`: static assets in dist/, which the API serves at / in production.
+// The shop in a browser. `pnpm dev`: Vite's dev server proxying /trpc and the REST routes under /api (docs
+// included) to the API (API_URL, default http://127.0.0.1:3000), so one origin serves all of it, as in
+// production. `pnpm build`: static assets in dist/, which the API serves at / in production.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -7,6 +8,10 @@ const api = new URL(process.env.API_URL ?? 'http://127.0.0.1:3000');
 
 export default defineConfig({
   plugins: [react()],
-  server: { port: 5173, strictPort: false, proxy: { '/trpc': { target: api.origin, changeOrigin: false } } },
+  server: {
+    port: 5173,
+    strictPort: false,
+    proxy: Object.fromEntries(['/trpc', '/api'].map((prefix) => [prefix, { target: api.origin, changeOrigin: false }])),
+  },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
 });
