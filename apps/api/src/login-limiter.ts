@@ -2,7 +2,7 @@
 // all attempts per client address, each in a fixed 15-minute window. The budgets live in the database
 // (`login_throttles`, @shop/db's login-throttle service), so every API process and every server on the
 // same database counts against the same budgets: N processes do not give an attacker N budgets.
-import { consumeBudget, type Orm, peekBudget, penalize, purgeExpiredBudgets, resetBudget } from '@shop/db';
+import { consumeBudget, type Orm, purgeExpiredBudgets, resetBudget } from '@shop/db';
 
 export interface LoginLimits {
   failuresPerAccount: number;
@@ -33,27 +33,30 @@ export class LoginLimiter {
     this.#limits = limits;
   }
 
-  /** Seconds to wait when this attempt is over budget, or 0 when it may proceed (and is counted). */
+  /**
+   * Seconds to wait when this attempt is over budget, or 0 when it may proceed. Either way it is counted:
+   * against the address's attempts and, before its password is checked, as a failure of the account, which
+   * only a success clears. Counted first, attempts that arrive together cannot pass the account's budget.
+   */
   async admit(account: string, address: string): Promise<number> {
     const now = new Date();
     await this.#purgeNowAndThen(now);
-    const failures = await peekBudget(this.#orm.em.fork(), accountKey(account), {
-      points: this.#limits.failuresPerAccount,
-      now,
-    });
-    if (!failures.allowed) return failures.retryAfterSeconds;
+    const { windowSeconds } = this.#limits;
     const attempts = await consumeBudget(this.#orm.em.fork(), addressKey(address), {
       points: this.#limits.attemptsPerAddress,
-      windowSeconds: this.#limits.windowSeconds,
+      windowSeconds,
       now,
     });
-    return attempts.allowed ? 0 : attempts.retryAfterSeconds;
+    if (!attempts.allowed) return attempts.retryAfterSeconds;
+    const failures = await consumeBudget(this.#orm.em.fork(), accountKey(account), {
+      points: this.#limits.failuresPerAccount,
+      windowSeconds,
+      now,
+    });
+    return failures.allowed ? 0 : failures.retryAfterSeconds;
   }
 
-  async failed(account: string): Promise<void> {
-    await penalize(this.#orm.em.fork(), accountKey(account), { windowSeconds: this.#limits.windowSeconds });
-  }
-
+  /** A correct password: the account's failures (this attempt's included) are forgotten. */
   async succeeded(account: string): Promise<void> {
     await resetBudget(this.#orm.em.fork(), accountKey(account));
   }

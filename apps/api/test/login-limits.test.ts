@@ -93,6 +93,19 @@ describe.skipIf(unavailable)('sign-in limits across two API servers on one datab
     expect(await signIn(urls[1]!, 'gina', 'gina-password')).toBe(429);
   });
 
+  it('lets no more failed sign-ins through than the budget when they arrive at once on both servers', async () => {
+    await createUser(orms[0].em.fork(), { username: 'hal', email: 'hal@example.com', password: 'hal-password' });
+    const { failuresPerAccount } = DEFAULT_LOGIN_LIMITS;
+    // Twice the budget, all in flight together (each verification costs an argon2 hash): every attempt is
+    // counted before its password is checked, so the ones past the budget never reach the check.
+    const statuses = await Promise.all(
+      Array.from({ length: 2 * failuresPerAccount }, (_, i) => signIn(urls[i % 2]!, 'hal', 'wrong-password')),
+    );
+    expect(statuses.filter((status) => status === 401)).toHaveLength(failuresPerAccount);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(failuresPerAccount);
+    expect(await signIn(urls[0]!, 'hal', 'hal-password')).toBe(429);
+  });
+
   it('counts all sign-ins of one client address on both servers against one budget', async () => {
     const { attemptsPerAddress } = DEFAULT_LOGIN_LIMITS;
     const statuses: number[] = [];

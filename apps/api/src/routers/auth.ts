@@ -30,7 +30,7 @@ export const authRouter = {
         throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many sign-in attempts; retry in ${wait}s` });
       const session = await login(ctx.em, input.identifier, input.password);
       if (!session) {
-        await ctx.loginLimiter.failed(input.identifier);
+        // Already counted against the account by admit().
         ctx.log.info({ event: 'login_failed', clientAddress: ctx.clientAddress }, 'sign-in refused');
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'unknown user or wrong password' });
       }
