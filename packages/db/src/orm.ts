@@ -16,6 +16,7 @@ import { notFound } from './unit-of-work.ts';
 export type Dialect = DatabaseTarget['dialect'];
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
 export type EntityManager = SqlEntityManager;
+export type QueryListener = (sql: string, parameters: readonly unknown[]) => void;
 
 /** One migrations folder per dialect: each is generated against, and only ever run on, its own dialect. */
 export const MIGRATIONS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
@@ -23,8 +24,8 @@ export const migrationsPath = (dialect: Dialect) => path.join(MIGRATIONS_ROOT, d
 
 export interface OrmOptions {
   pool?: { max: number; idleTimeoutMillis: number };
-  /** Called with every executed SQL statement (tests count queries with it). */
-  onQuery?: (sql: string) => void;
+  /** Called with every executed SQL statement and its parameters (tests count and EXPLAIN queries with it). */
+  onQuery?: QueryListener;
   debug?: boolean;
   /** SQLite: prepared statements kept per connection, keyed by SQL text (default 500; 0 = prepare every query). */
   sqliteStatementCacheSize?: number;
@@ -72,7 +73,8 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
         log: () => {},
         error: () => {},
         warn: () => {},
-        logQuery: (context: { query: string }) => options.onQuery?.(context.query),
+        logQuery: (context: { query: string; params?: readonly unknown[] }) =>
+          options.onQuery?.(context.query, context.params ?? []),
         setDebugMode: () => {},
         isEnabled: (namespace: string) => namespace === 'query',
       }),
@@ -132,6 +134,6 @@ export function dialectOf(orm: Orm | EntityManager): Dialect {
 }
 
 /** `onQuery` per ORM configuration, for the statements MikroORM's logger does not see (the read paths'). */
-const queryListeners = new WeakMap<object, (sql: string) => void>();
+const queryListeners = new WeakMap<object, QueryListener>();
 
 export const queryListenerOf = (em: EntityManager) => queryListeners.get(em.config);

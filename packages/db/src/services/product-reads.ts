@@ -1,5 +1,5 @@
 // Product reads: by id, filtered/ordered pages (page number or keyset cursor), summaries. Each is one
-// query selecting only the view's columns with the category joined, mapped straight to the view.
+// query selecting only the view's columns with the category's name, mapped straight to the view.
 import { Cursor } from '@mikro-orm/core';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ProductMetadata } from '../entities/index.ts';
@@ -38,19 +38,29 @@ export interface ProductOrder {
   direction?: 'asc' | 'desc';
 }
 
-/** The columns of a ProductView: the product's own and its category's name, in one join. */
+/**
+ * The columns of a ProductView: the product's own, and its category's name looked up by primary key for each
+ * row returned. Not a join: MariaDB's optimizer read the few categories first and sorted every matching
+ * product in a temporary table (page 1 of 1M products: 1.9 s instead of under 10 ms); with the lookup every
+ * dialect reads products in index order and stops at the page's last row (test/db/query-plans.test.ts).
+ */
 export const selectProducts = (em: EntityManager) =>
   reader(em)
     .selectFrom('products as p')
-    .innerJoin('categories as c', 'c.id', 'p.category_id')
-    .select([
+    .select((eb) => [
       'p.id',
       'p.name',
       'p.description',
       'p.price',
       'p.in_stock',
       'p.category_id',
-      'c.name as category_name',
+      eb
+        .selectFrom('categories as c')
+        .select('c.name')
+        .whereRef('c.id', '=', 'p.category_id')
+        .$asScalar()
+        .$notNull()
+        .as('category_name'),
       'p.metadata',
       'p.created_at',
       'p.updated_at',

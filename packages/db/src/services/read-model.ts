@@ -3,6 +3,7 @@
 // of work. Queries keep their parameters bound (MikroORM inlines them), so SQLite reuses prepared statements.
 import type { InferKyselyDB } from '@mikro-orm/sql';
 import type {
+  CompiledQuery,
   Kysely,
   KyselyPlugin,
   PluginTransformQueryArgs,
@@ -15,7 +16,7 @@ import type {
 import { type Expression, sql } from 'kysely';
 import type { entities } from '../entities/index.ts';
 import { formatMoney } from '../money.ts';
-import { dialectOf, type EntityManager, queryListenerOf } from '../orm.ts';
+import { dialectOf, type EntityManager, type QueryListener, queryListenerOf } from '../orm.ts';
 
 /** Tables as MikroORM infers them from the entities, plus the M:N pivot it creates for users ↔ roles. */
 export type ShopDB = InferKyselyDB<(typeof entities)[number]> & {
@@ -30,10 +31,10 @@ export type RowOf<Select extends (em: EntityManager) => { executeTakeFirstOrThro
 // Kysely hands plugins every (sub)query node it builds, but results only of executed statements: the
 // SQL is compiled when a node passes and reported when its result does.
 class ListeningPlugin implements KyselyPlugin {
-  readonly #compile: (node: RootOperationNode, queryId: QueryId) => string;
-  readonly #listener: (sql: string) => void;
-  readonly #pending = new WeakMap<QueryId, string>();
-  constructor(compile: (node: RootOperationNode, queryId: QueryId) => string, listener: (sql: string) => void) {
+  readonly #compile: (node: RootOperationNode, queryId: QueryId) => CompiledQuery;
+  readonly #listener: QueryListener;
+  readonly #pending = new WeakMap<QueryId, CompiledQuery>();
+  constructor(compile: (node: RootOperationNode, queryId: QueryId) => CompiledQuery, listener: QueryListener) {
     this.#compile = compile;
     this.#listener = listener;
   }
@@ -43,7 +44,7 @@ class ListeningPlugin implements KyselyPlugin {
   }
   transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     const executed = this.#pending.get(queryId);
-    if (executed !== undefined) this.#listener(executed);
+    if (executed !== undefined) this.#listener(executed.sql, executed.parameters);
     return Promise.resolve(result);
   }
 }
@@ -57,7 +58,7 @@ export function reader(em: EntityManager): Kysely<ShopDB> {
   const listener = queryListenerOf(em);
   if (!listener) return db;
   const executor = db.getExecutor();
-  return db.withPlugin(new ListeningPlugin((node, queryId) => executor.compileQuery(node, queryId).sql, listener));
+  return db.withPlugin(new ListeningPlugin((node, queryId) => executor.compileQuery(node, queryId), listener));
 }
 
 /**

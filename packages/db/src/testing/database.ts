@@ -100,9 +100,9 @@ export async function createTestDatabase(
   const queries: string[] = [];
   const orm = await openOrm(target, {
     ...options,
-    onQuery: (sql) => {
+    onQuery: (sql, parameters) => {
       queries.push(sql);
-      options.onQuery?.(sql);
+      options.onQuery?.(sql, parameters);
     },
   });
   if (migrate) await orm.migrator.up();
