@@ -11,6 +11,7 @@ import type { DatabaseTarget } from './database-url.ts';
 import { entities } from './entities/index.ts';
 import { namedStatementsOptions } from './postgres-statement-names.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
+import { NulTextGuard } from './text-guard.ts';
 import { notFound } from './unit-of-work.ts';
 
 export type Dialect = DatabaseTarget['dialect'];
@@ -48,6 +49,8 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
   const common = {
     entities,
     extensions: [Migrator],
+    // A NUL in any text an entity write carries is an InvalidError naming the property, on every dialect.
+    subscribers: [new NulTextGuard()],
     debug: options.debug ?? false,
     // Explicit entity list + no reflection: nothing to discover at start-up.
     discovery: { warnWhenNoEntities: true },

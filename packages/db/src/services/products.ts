@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors.ts';
 import { moneyColumns } from '../limits.ts';
 import { formatMoney, parseMoney } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
+import { refuseNul } from '../text-guard.ts';
 import { unitOfWork } from '../unit-of-work.ts';
 import { type ProductView, productRowMapper, selectProducts } from './product-reads.ts';
 
@@ -64,19 +65,19 @@ export async function createProducts(em: EntityManager, inputs: NewProduct[]): P
     const categoryIds = [...new Set(inputs.map((input) => input.categoryId))];
     const known = await tx.count(Category, { id: { $in: categoryIds } });
     if (known !== categoryIds.length) throw new NotFoundError('category', categoryIds.join(','));
-    await tx.insertMany(
-      Product,
-      inputs.map((input) => ({
-        name: input.name.trim(),
-        description: input.description ?? null,
-        price: input.price,
-        inStock: input.inStock ?? true,
-        category: input.categoryId,
-        metadata: input.metadata ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
+    const rows = inputs.map((input) => ({
+      name: input.name.trim(),
+      description: input.description ?? null,
+      price: input.price,
+      inStock: input.inStock ?? true,
+      category: input.categoryId,
+      metadata: input.metadata ?? null,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    // A native bulk insert: no flush, so the NUL check the flush applies is applied here.
+    for (const row of rows) refuseNul(row);
+    await tx.insertMany(Product, rows);
     return inputs.length;
   });
 }

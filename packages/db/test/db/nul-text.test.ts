@@ -1,0 +1,68 @@
+// A NUL character in any text a service writes is an InvalidError naming the field, on every dialect, and
+// nothing is stored. Without the check PostgreSQL refused it with a driver error and SQLite cut the
+// statement short where MikroORM writes the value into the SQL text; MariaDB stored it.
+import { useTestDatabase } from '@shop/db/testing';
+import { describe, expect, it } from 'vitest';
+import { Category, Product, User, UserProfile } from '../../src/entities/index.ts';
+import { InvalidError } from '../../src/errors.ts';
+import { createCategory } from '../../src/services/categories.ts';
+import { createProduct, createProducts, updateProduct } from '../../src/services/products.ts';
+import { upsertProfile } from '../../src/services/profiles.ts';
+import { createUser, updateUser } from '../../src/services/users.ts';
+
+const { em } = useTestDatabase();
+const NUL = '\u0000';
+
+async function refused(write: Promise<unknown>, field: string) {
+  const error = await write.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InvalidError);
+  expect(error).toMatchObject({ field, message: `${field} must not contain NUL characters` });
+}
+
+describe('NUL characters in text', () => {
+  it('are refused in every text column, naming the field, and nothing is stored', async () => {
+    await refused(createUser(em(), { username: `a${NUL}b`, email: 'a@example.com' }), 'username');
+    await refused(createCategory(em(), `Bo${NUL}oks`), 'name');
+    const category = await createCategory(em(), 'Books');
+    await refused(
+      createProduct(em(), { name: 'Atlas', description: NUL, price: '1.00', categoryId: category.id }),
+      'description',
+    );
+    await refused(
+      createProducts(em(), [
+        { name: 'Fine', price: '1.00', categoryId: category.id },
+        { name: `Bad${NUL}`, price: '1.00', categoryId: category.id },
+      ]),
+      'name',
+    );
+    const user = await createUser(em(), { username: 'ann', email: 'ann@example.com' });
+    await refused(upsertProfile(em(), user.id, { bio: `hi${NUL}` }), 'bio');
+    await refused(updateUser(em(), user.id, { email: `ann${NUL}@example.com` }), 'email');
+
+    const fork = em();
+    expect(await fork.count(User)).toBe(1);
+    expect((await fork.findOneOrFail(User, user.id)).email).toBe('ann@example.com');
+    expect(await fork.count(Category)).toBe(1);
+    expect(await fork.count(Product)).toBe(0);
+    expect(await fork.count(UserProfile)).toBe(0);
+  });
+
+  it('are refused anywhere in JSON metadata, keys and nested values, and the row keeps its value', async () => {
+    const category = await createCategory(em(), 'Books');
+    const product = await createProduct(em(), {
+      name: 'Atlas',
+      price: '1.00',
+      categoryId: category.id,
+      metadata: { tags: ['maps'] },
+    });
+    await refused(updateProduct(em(), product.id, { metadata: { tags: ['maps', `x${NUL}`] } }), 'metadata');
+    await refused(updateProduct(em(), product.id, { metadata: { [`k${NUL}`]: 1 } }), 'metadata');
+    await refused(updateProduct(em(), product.id, { name: `Atlas${NUL}2` }), 'name');
+    const stored = await em().findOneOrFail(Product, product.id);
+    expect(stored.name).toBe('Atlas');
+    expect(stored.metadata).toEqual({ tags: ['maps'] });
+  });
+});
