@@ -6,7 +6,7 @@ export default defineConfig({
     projects: dialectProjects(['test/browser/**/*.test.ts'], ['test/unit/**/*.test.ts']),
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // A page waits on the API and the database. Under \`npm test\` every package's suite shares two cores, and a
+    // A page waits on the API and the database. Under `npm test` every package's suite shares two cores, and a
     // request plus a re-render can take seconds: wait up to 15 s (vitest's 1 s default failed CI), polling often.
     expect: { poll: { timeout: 15_000, interval: 50 } },
     // One browser per file is enough for two cores.

@@ -14,7 +14,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 export const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 
 export async function startShop(db: TestDatabase): Promise<{ origin: string; server: ApiServer }> {
-  const webRoot = ensureWebBuild(() => {});
+  const webRoot = await ensureWebBuild(() => {});
   const server = createApiServer({ orm: db.orm, log: pino({ level: 'silent' }), webRoot });
   const url = await server.listen(0, '127.0.0.1');
   return { origin: new URL(url).origin, server };
@@ -29,6 +29,48 @@ export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? (await sparticuz.executablePath());
   const args = sparticuz.args.filter((arg) => !LAMBDA_ONLY.has(arg));
   return chromium.launch({ executablePath, args, headless: true });
+}
+
+export interface PageLog {
+  print(title: string): Promise<void>;
+}
+
+/** Keeps the page's console errors, failed requests and non-2xx answers, to print when a test fails. */
+export function recordPage(page: Page): PageLog {
+  const started = Date.now();
+  const lines: string[] = [];
+  const at = () => `+${((Date.now() - started) / 1000).toFixed(2)}s`;
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      lines.push(`${at()} console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => lines.push(`${at()} page error: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    lines.push(`${at()} failed ${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400)
+      lines.push(`${at()} ${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+  page.on('requestfinished', (request) => {
+    const timing = request.timing();
+    if (timing.responseEnd > 2_000)
+      lines.push(`${at()} slow (${Math.round(timing.responseEnd)} ms) ${request.method()} ${request.url()}`);
+  });
+  return {
+    async print(title) {
+      const text = await page
+        .locator('body')
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the page's line breaks, which makes the dump readable
+        .innerText({ timeout: 2_000 })
+        .catch((error: Error) => `(no text: ${error.message})`);
+      console.error(
+        [`--- ${title}: ${page.url()} after ${at()}`, ...lines, '--- page text:', text.slice(0, 3_000), '---'].join(
+          '\n',
+        ),
+      );
+    },
+  };
 }
 
 export interface Shop {

@@ -4,7 +4,16 @@ import type { ApiServer } from '@shop/api/server';
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, type Shop, screenshot, seedShop, signIn, startShop } from './harness.ts';
+import {
+  launchBrowser,
+  type PageLog,
+  recordPage,
+  type Shop,
+  screenshot,
+  seedShop,
+  signIn,
+  startShop,
+} from './harness.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture helper named like a hook, not a React hook
 const { db } = useTestDatabase();
@@ -12,6 +21,7 @@ let browser: Browser;
 let server: ApiServer | undefined;
 let origin = '';
 let page: Page;
+let pageLog: PageLog;
 let shop: Shop;
 const shots = testDialect === 'sqlite'; // one set of screenshots per run
 
@@ -27,8 +37,11 @@ beforeEach(async (context) => {
   shop = await seedShop(db());
   if (!server) ({ origin, server } = await startShop(db()));
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  pageLog = recordPage(page);
 });
-afterEach(async () => {
+afterEach(async (context) => {
+  // A failed step says only what it waited for; what the page showed and what its requests answered say why.
+  if (context.task.result?.state === 'fail') await pageLog?.print(context.task.name);
   await page?.close();
 });
 
