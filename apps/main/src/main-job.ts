@@ -11,7 +11,7 @@ import { ensureWebBuild } from '@shop/web/build';
 const say = (line: string) => console.error(line);
 
 try {
-  const webRoot = ensureWebBuild(say);
+  const webRoot = await ensureWebBuild(say);
   const api = await startApi({ migrate: true, webRoot });
   stopOnSignals(api);
   const anonymous = createShopClient({ url: api.url });

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { ensureWebBuild } from '@shop/web/build';
 import { expect, it } from 'vitest';
 
-it('builds a bundle without any server or database code', () => {
-  const dist = ensureWebBuild(() => {});
+it('builds a bundle without any server or database code', async () => {
+  const dist = await ensureWebBuild(() => {});
   const assets = path.join(dist, 'assets');
   const code = readdirSync(assets)
     .filter((file) => file.endsWith('.js'))
