@@ -19,8 +19,8 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 /** How often one process deletes the budgets whose window has ended (one indexed DELETE). */
 const PURGE_INTERVAL_MS = 60_000;
 
-// Accounts are counted case-insensitively: "Gina" and "gina" share one budget.
-const accountKey = (account: string) => `account:${account.toLowerCase()}`;
+// `subject` is @shop/db's signInSubject: the user an identifier names, so username and email share one budget.
+const accountKey = (subject: string) => `account:${subject}`;
 const addressKey = (address: string) => `address:${address}`;
 
 export class LoginLimiter {
@@ -38,7 +38,7 @@ export class LoginLimiter {
    * against the address's attempts and, before its password is checked, as a failure of the account, which
    * only a success clears. Counted first, attempts that arrive together cannot pass the account's budget.
    */
-  async admit(account: string, address: string): Promise<number> {
+  async admit(subject: string, address: string): Promise<number> {
     const now = new Date();
     await this.#purgeNowAndThen(now);
     const { windowSeconds } = this.#limits;
@@ -48,7 +48,7 @@ export class LoginLimiter {
       now,
     });
     if (!attempts.allowed) return attempts.retryAfterSeconds;
-    const failures = await consumeBudget(this.#orm.em.fork(), accountKey(account), {
+    const failures = await consumeBudget(this.#orm.em.fork(), accountKey(subject), {
       points: this.#limits.failuresPerAccount,
       windowSeconds,
       now,
@@ -57,8 +57,8 @@ export class LoginLimiter {
   }
 
   /** A correct password: the account's failures (this attempt's included) are forgotten. */
-  async succeeded(account: string): Promise<void> {
-    await resetBudget(this.#orm.em.fork(), accountKey(account));
+  async succeeded(subject: string): Promise<void> {
+    await resetBudget(this.#orm.em.fork(), accountKey(subject));
   }
 
   /** Keeps the table to the keys of the current window: at most one purge per process per interval. */

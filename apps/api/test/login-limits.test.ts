@@ -80,17 +80,36 @@ async function signIn(url: string, identifier: string, password: string): Promis
 }
 
 describe.skipIf(unavailable)('sign-in limits across two API servers on one database', () => {
-  it('counts failed sign-ins of one account on both servers against one budget', async () => {
+  it('counts failed sign-ins of one account on both servers against one budget, by username or email', async () => {
     await createUser(orms[0].em.fork(), { username: 'gina', email: 'gina@example.com', password: 'gina-password' });
     const { failuresPerAccount } = DEFAULT_LOGIN_LIMITS;
+    const identifiers = ['gina', 'gina@example.com', ' GINA@Example.com '];
     const statuses: number[] = [];
     for (let i = 0; i < failuresPerAccount; i++) {
-      statuses.push(await signIn(urls[i % 2]!, i % 3 === 0 ? 'GINA' : 'gina', 'wrong-password'));
+      statuses.push(await signIn(urls[i % 2]!, identifiers[i % identifiers.length]!, 'wrong-password'));
     }
     expect(statuses).toEqual(Array(failuresPerAccount).fill(401));
-    // Each server saw only part of the failures, yet both refuse the account now, even the right password.
+    // Each server saw only part of the failures, under three spellings, yet both refuse the account now, by
+    // either identifier, even with the right password.
     expect(await signIn(urls[0]!, 'gina', 'gina-password')).toBe(429);
-    expect(await signIn(urls[1]!, 'gina', 'gina-password')).toBe(429);
+    expect(await signIn(urls[1]!, 'gina@example.com', 'gina-password')).toBe(429);
+  });
+
+  it('keeps the budgets of users whose names differ only in case apart, and a success clears its account', async () => {
+    const em = () => orms[0].em.fork();
+    await createUser(em(), { username: 'Ann', email: 'ann.upper@example.com', password: 'ann-upper-password' });
+    await createUser(em(), { username: 'ann', email: 'ann.lower@example.com', password: 'ann-lower-password' });
+    const { failuresPerAccount } = DEFAULT_LOGIN_LIMITS;
+    for (let i = 0; i < failuresPerAccount; i++) expect(await signIn(urls[i % 2]!, 'Ann', 'wrong-password')).toBe(401);
+    expect(await signIn(urls[0]!, 'ann.upper@example.com', 'ann-upper-password')).toBe(429);
+    // "ann" is another account: Ann's failures neither count against it nor lock it.
+    for (let i = 0; i < failuresPerAccount - 1; i++) {
+      expect(await signIn(urls[i % 2]!, 'ann.lower@example.com', 'wrong-password')).toBe(401);
+    }
+    // Its right password, by username, clears the failures made by email: a full budget again.
+    expect(await signIn(urls[1]!, 'ann', 'ann-lower-password')).toBe(200);
+    for (let i = 0; i < failuresPerAccount; i++) expect(await signIn(urls[i % 2]!, 'ann', 'wrong-password')).toBe(401);
+    expect(await signIn(urls[0]!, 'ann', 'ann-lower-password')).toBe(429);
   });
 
   it('lets no more failed sign-ins through than the budget when they arrive at once on both servers', async () => {

@@ -1,4 +1,4 @@
-import { getUser, login, logout, registerUser, textLimits } from '@shop/db';
+import { getUser, login, logout, registerUser, signInSubject, textLimits } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { rest } from '../rest-meta.ts';
@@ -25,7 +25,8 @@ export const authRouter = {
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const wait = await ctx.loginLimiter.admit(input.identifier, ctx.clientAddress);
+      const subject = await signInSubject(ctx.em, input.identifier);
+      const wait = await ctx.loginLimiter.admit(subject, ctx.clientAddress);
       if (wait > 0)
         throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many sign-in attempts; retry in ${wait}s` });
       const session = await login(ctx.em, input.identifier, input.password);
@@ -34,7 +35,7 @@ export const authRouter = {
         ctx.log.info({ event: 'login_failed', clientAddress: ctx.clientAddress }, 'sign-in refused');
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'unknown user or wrong password' });
       }
-      await ctx.loginLimiter.succeeded(input.identifier);
+      await ctx.loginLimiter.succeeded(subject);
       return session;
     }),
   logout: authedProcedure

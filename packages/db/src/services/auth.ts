@@ -53,6 +53,22 @@ export async function registerUser(em: EntityManager, input: NewUser & { passwor
   }
 }
 
+/** A sign-in identifier names a user by email (it has an `@`; stored lower-case) or by username (exact). */
+const userWithIdentifier = (identifier: string) => {
+  const key = identifier.trim();
+  return key.includes('@') ? { email: key.toLowerCase() } : { username: key };
+};
+
+/**
+ * What a sign-in attempt is counted against: its user (`user:<id>`, whichever identifier named it, so a
+ * username and an email are one budget), or, for an identifier that names nobody, that identifier.
+ */
+export async function signInSubject(em: EntityManager, identifier: string): Promise<string> {
+  const [column, value] = Object.entries(userWithIdentifier(identifier))[0] as ['email' | 'username', string];
+  const user = await reader(em).selectFrom('users').select('id').where(column, '=', value).executeTakeFirst();
+  return user ? `user:${user.id}` : `unknown:${identifier.trim().toLowerCase()}`;
+}
+
 /**
  * Checks username-or-email + password; null for an unknown user, a wrong password or an inactive
  * account alike (the caller cannot tell which, by answer or by timing).
@@ -63,8 +79,7 @@ export async function login(
   password: string,
   { now = new Date(), ttlMs = SESSION_TTL_MS } = {},
 ): Promise<SignedIn | null> {
-  const key = identifier.trim();
-  const user = await em.findOne(User, key.includes('@') ? { email: key.toLowerCase() } : { username: key }, {
+  const user = await em.findOne(User, userWithIdentifier(identifier), {
     populate: ['passwordHash', 'roles', 'profile'],
   });
   const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
