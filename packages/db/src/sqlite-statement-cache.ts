@@ -10,7 +10,8 @@
 // only hit the cache when the same values repeat (begin/commit/savepoints, pragmas, unfiltered lists).
 import type { Configuration, ConnectionOptions, ConnectionType, Dictionary } from '@mikro-orm/core';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
-import { type Dialect, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { Dialect, SqliteDatabase, SqliteStatement } from 'kysely';
+import { ImmediateSqliteDialect } from './sqlite-transactions.ts';
 
 /** The better-sqlite3 `Database` and `Statement` types, as @mikro-orm/sqlite exposes them. */
 export type NativeSqliteDatabase = Awaited<ReturnType<SqliteConnection['getNativeClient']>>;
@@ -137,7 +138,10 @@ export class SqliteStatementCache implements SqliteDatabase {
   }
 }
 
-/** MikroORM's better-sqlite3 connection, with its Kysely dialect built on a SqliteStatementCache. */
+/**
+ * MikroORM's better-sqlite3 connection, with its Kysely dialect built on a SqliteStatementCache (none when the
+ * size is 0), and transactions that begin IMMEDIATE (sqlite-transactions.ts).
+ */
 export class StatementCachingSqliteConnection extends SqliteConnection {
   readonly statementCacheSize: number;
   #cache: SqliteStatementCache | undefined;
@@ -157,10 +161,10 @@ export class StatementCachingSqliteConnection extends SqliteConnection {
     // executeDump() use) and resets its per-Database state; only its dialect is replaced.
     super.createKyselyDialect(options);
     const database = (this as unknown as { database: NativeSqliteDatabase }).database;
-    this.#cache = new SqliteStatementCache(database, this.statementCacheSize);
+    this.#cache = this.statementCacheSize > 0 ? new SqliteStatementCache(database, this.statementCacheSize) : undefined;
     const connectionOptions = this.options as ConnectionOptions & Pick<Dictionary, 'onCreateConnection'>;
-    return new SqliteDialect({
-      database: this.#cache,
+    return new ImmediateSqliteDialect({
+      database: this.#cache ?? (database as unknown as SqliteDatabase),
       onCreateConnection: connectionOptions.onCreateConnection ?? this.config.get('onCreateConnection'),
     });
   }
@@ -194,7 +198,6 @@ export class StatementCachingSqliteDriver extends SqliteDriver {
 
 /** The SQLite driver class for MikroORM's `driver` option: statements cached per connection, 0 = none. */
 export function sqliteDriverClass(statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE): typeof SqliteDriver {
-  if (statementCacheSize === 0) return SqliteDriver;
   if (statementCacheSize === DEFAULT_STATEMENT_CACHE_SIZE) return StatementCachingSqliteDriver;
   if (!Number.isInteger(statementCacheSize) || statementCacheSize < 0)
     throw new RangeError(`statement cache size ${statementCacheSize}`);

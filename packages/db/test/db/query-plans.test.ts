@@ -29,9 +29,7 @@ async function sortsOutsideAnIndex(sql: string, parameters: readonly unknown[]):
   switch (testDialect) {
     case 'mariadb': {
       const rows = await connection.execute<Record<string, unknown>[]>(`EXPLAIN ${sql}`, [...parameters]);
-      return rows
-        .map((row) => String(row.Extra ?? ''))
-        .filter((extra) => /Using (filesort|temporary)/.test(extra));
+      return rows.map((row) => String(row.Extra ?? '')).filter((extra) => /Using (filesort|temporary)/.test(extra));
     }
     case 'sqlite': {
       const rows = await connection.execute<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, [...parameters]);

@@ -1,0 +1,123 @@
+// Writes that read before they write, from two API processes on one database at once: first sign-ups (which
+// look the customer role up, creating it the first time), profile upserts (find, then insert or update) and
+// product updates (load, then flush). On SQLite a transaction that started by reading cannot become the
+// writer once another process has written; each must wait its turn, never answer 500.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCategory, createProduct, createUsers, type DatabaseTarget, ensureAdmin, login, openOrm } from '@shop/db';
+import {
+  createTestDatabase,
+  serverUnavailable,
+  skipWithoutDatabase,
+  type TestDatabase,
+  testDialect,
+} from '@shop/db/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ApiProcess, startApiProcess } from '../src/testing/api-process.ts';
+
+const CUSTOMERS = 8;
+const ROUNDS = 12; // per customer: a profile upsert, a product update and a sign-up by a new user
+
+let dir: string | undefined;
+let serverDatabase: TestDatabase | undefined;
+let databaseUrl = '';
+const customers: { userId: number; token: string }[] = [];
+let adminToken = '';
+const productIds: number[] = [];
+const servers: ApiProcess[] = [];
+
+beforeAll(async () => {
+  let target: DatabaseTarget;
+  if (testDialect !== 'sqlite') {
+    if (serverUnavailable()) return;
+    serverDatabase = await createTestDatabase(testDialect);
+    target = serverDatabase.target;
+    if (target.dialect === 'sqlite') throw new Error(`createTestDatabase gave no ${testDialect} database`);
+    databaseUrl = target.url;
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'shop-writes-'));
+    target = { dialect: 'sqlite', file: join(dir, 'shop.db') };
+    databaseUrl = `sqlite:///${target.file}`;
+  }
+  const orm = serverDatabase?.orm ?? (await openOrm(target));
+  try {
+    if (!serverDatabase) await orm.migrator.up();
+    const em = () => orm.em.fork();
+    const users = await createUsers(
+      em(),
+      Array.from({ length: CUSTOMERS }, (_, i) => ({
+        username: `writer-${i}`,
+        email: `writer-${i}@example.com`,
+        password: `writer-password-${i}`,
+      })),
+    );
+    for (const [i, user] of users.entries()) {
+      const session = await login(em(), user.username, `writer-password-${i}`);
+      if (!session) throw new Error(`sign-in of ${user.username} failed in setup`);
+      customers.push({ userId: user.id, token: session.token });
+    }
+    await ensureAdmin(em(), { username: 'boss', email: 'boss@example.com', password: 'boss-password' });
+    const admin = await login(em(), 'boss', 'boss-password');
+    if (!admin) throw new Error('admin sign-in failed in setup');
+    adminToken = admin.token;
+    const category = await createCategory(em(), 'Tools');
+    for (let i = 0; i < 4; i++) {
+      productIds.push((await createProduct(em(), { name: `Tool ${i}`, price: '1.00', categoryId: category.id })).id);
+    }
+  } finally {
+    if (!serverDatabase) await orm.close(true);
+  }
+  const env = { LOG_LEVEL: process.env.WRITES_LOG_LEVEL ?? 'silent' };
+  servers.push(...(await Promise.all([startApiProcess({ databaseUrl, env }), startApiProcess({ databaseUrl, env })])));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+  await serverDatabase?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function mutate(server: ApiProcess, path: string, input: unknown, token?: string) {
+  const response = await fetch(`${server.url}/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ json: input }),
+  });
+  return { path, status: response.status, body: await response.text() };
+}
+
+it('answers every concurrent read-then-write mutation from two processes without a 5xx', async (context) => {
+  skipWithoutDatabase(context);
+  const answers = (
+    await Promise.all(
+      customers.map(async ({ userId, token }, customer) => {
+        const mine: Awaited<ReturnType<typeof mutate>>[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const server = servers[(customer + round) % 2]!;
+          mine.push(
+            ...(await Promise.all([
+              mutate(server, 'profiles.upsert', { userId, bio: `round ${round}`, firstName: `W${customer}` }, token),
+              mutate(
+                server,
+                'products.update',
+                { id: productIds[round % productIds.length], patch: { price: `${customer + 1}.${String(round).padStart(2, '0')}` } },
+                adminToken,
+              ),
+              mutate(server, 'auth.register', {
+                username: `new-${customer}-${round}`,
+                email: `new-${customer}-${round}@example.com`,
+                password: 'new-user-password',
+              }),
+            ])),
+          );
+        }
+        return mine;
+      }),
+    )
+  ).flat();
+  const failed = answers.filter((answer) => answer.status !== 200);
+  if (failed.length) console.error(servers.map((server) => server.stderr()).join('\n'));
+  expect(failed.map(({ path, status, body }) => `${path} ${status} ${body.slice(0, 300)}`)).toEqual([]);
+  expect(answers).toHaveLength(CUSTOMERS * ROUNDS * 3);
+}, 120_000);
