@@ -1,7 +1,8 @@
 // Users: CRUD, bulk operations and search. Every mutation is one unit of work.
-import { wrap } from '@mikro-orm/core';
+import { LockMode, wrap } from '@mikro-orm/core';
 import { Account, type IUser, Session, User } from '../entities/index.ts';
 import { type ConflictDetail, ConflictError } from '../errors.ts';
+import { formatMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword } from '../passwords.ts';
 import { unitOfWork } from '../unit-of-work.ts';
@@ -158,14 +159,40 @@ function withLedgerHistory(tx: EntityManager, userIds: 'inactive' | number) {
 }
 
 /**
+ * Locks the users and then their accounts (PostgreSQL, MariaDB: FOR UPDATE; SQLite: the transaction already
+ * holds the write lock), so the checks below stay true until the delete commits: a deposit or transfer into
+ * one of their accounts, and an account being opened for them, wait for the delete (and then find the
+ * account, or the user, gone) or, when they came first, are seen by it. Returns the accounts' balances.
+ */
+async function lockForDeletion(tx: EntityManager, users: { id: number } | { isActive: false }) {
+  const locked = await tx.find(User, users, {
+    fields: ['id'],
+    orderBy: { id: 'asc' },
+    lockMode: LockMode.PESSIMISTIC_WRITE,
+  });
+  const ids = locked.map((user) => user.id);
+  const accounts = ids.length
+    ? await tx.find(
+        Account,
+        { owner: { $in: ids } },
+        { fields: ['owner', 'balance'], orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+      )
+    : [];
+  return {
+    ids,
+    withMoney: new Set(accounts.filter((a) => toCents(formatMoney(a.balance)) > 0n).map((a) => a.owner.id)),
+  };
+}
+
+/**
  * Deletes a user with their profile, role links and empty accounts. Refused (409) while the user owns money
  * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
  */
 export async function deleteUser(em: EntityManager, id: number): Promise<void> {
   await unitOfWork(em, async (tx) => {
-    await tx.findOneOrFail(User, { id }, { fields: ['id'] });
-    const funded = await tx.count(Account, { owner: id, balance: { $gt: '0' } });
-    if (funded > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
+    const { ids, withMoney } = await lockForDeletion(tx, { id });
+    if (ids.length === 0) await tx.findOneOrFail(User, { id }, { fields: ['id'] }); // 404
+    if (withMoney.size > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
     if ((await withLedgerHistory(tx, id)).length > 0) {
       throw new ConflictError(
         `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
@@ -185,11 +212,12 @@ export async function deleteInactiveUsers(
   em: EntityManager,
 ): Promise<{ deleted: number; keptWithBalance: number; keptWithHistory: number }> {
   return unitOfWork(em, async (tx) => {
-    const funded = await tx.find(Account, { balance: { $gt: '0' }, owner: { isActive: false } }, { fields: ['owner'] });
-    const withMoney = new Set(funded.map((account) => account.owner.id));
+    const { ids, withMoney } = await lockForDeletion(tx, { isActive: false });
+    if (ids.length === 0) return { deleted: 0, keptWithBalance: 0, keptWithHistory: 0 };
     const withHistory = new Set((await withLedgerHistory(tx, 'inactive')).map((row) => row.owner_id));
-    const kept = [...new Set([...withMoney, ...withHistory])];
-    const deleted = await tx.nativeDelete(User, { isActive: false, id: { $nin: kept } });
+    const kept = new Set([...withMoney, ...withHistory]);
+    const doomed = ids.filter((userId) => !kept.has(userId));
+    const deleted = doomed.length ? await tx.nativeDelete(User, { id: { $in: doomed } }) : 0;
     return {
       deleted,
       keptWithBalance: withMoney.size,

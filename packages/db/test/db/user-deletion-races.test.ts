@@ -1,0 +1,69 @@
+// Deleting users while money moves: a user is deleted only when they hold no money and have no ledger
+// history, and that check must still be true when the rows go. A deposit, or an account opened with money,
+// that commits while the delete runs must make the delete refuse (409), never vanish with the account.
+import { useTestDatabase } from '@shop/db/testing';
+import { describe, expect, it } from 'vitest';
+import { deposit, getAccount, listAccountsForUser, openAccount } from '../../src/services/accounts.ts';
+import { createUser, deleteInactiveUsers, deleteUser, getUser, setUsersActive } from '../../src/services/users.ts';
+
+const { em } = useTestDatabase();
+
+/**
+ * Runs `write` in a transaction that stays open until `during` has been started and has had time to reach
+ * the rows; then commits it, and returns what `during` gave.
+ */
+async function whileUncommitted<T>(
+  write: Parameters<ReturnType<typeof em>['transactional']>[0],
+  during: () => Promise<T>,
+): Promise<PromiseSettledResult<T>> {
+  let result: Promise<PromiseSettledResult<T>> | undefined;
+  await em().transactional(async (tx) => {
+    await write(tx);
+    const settled = during().then(
+      (value) => ({ status: 'fulfilled', value }) as const,
+      (reason: unknown) => ({ status: 'rejected', reason }) as const,
+    );
+    result = settled;
+    // Long enough for the delete to run its checks (or wait on the rows); not needed for correctness.
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 400))]);
+  });
+  return (await result) as PromiseSettledResult<T>;
+}
+
+describe('deleting users while money moves', () => {
+  it('refuses users.delete when a deposit into the user’s empty account commits meanwhile', async () => {
+    const user = await createUser(em(), { username: 'dora', email: 'dora@example.com' });
+    const account = await openAccount(em(), user.id);
+    const outcome = await whileUncommitted(
+      (tx) => deposit(tx, account.id, '10.00'),
+      () => deleteUser(em(), user.id),
+    );
+    expect(outcome).toMatchObject({ status: 'rejected', reason: { kind: 'CONFLICT', field: 'balance' } });
+    expect((await getAccount(em(), account.id)).balance).toBe('10.00');
+    await expect(getUser(em(), user.id)).resolves.toMatchObject({ id: user.id });
+  });
+
+  it('refuses users.delete when an account opened with money for the user commits meanwhile', async () => {
+    const user = await createUser(em(), { username: 'ned', email: 'ned@example.com' });
+    const outcome = await whileUncommitted(
+      (tx) => openAccount(tx, user.id, '25.00'),
+      () => deleteUser(em(), user.id),
+    );
+    expect(outcome.status).toBe('rejected');
+    expect((await listAccountsForUser(em(), user.id)).map((account) => account.balance)).toEqual(['25.00']);
+  });
+
+  it('keeps an inactive user in users.deleteInactive when a deposit commits meanwhile, and deletes the others', async () => {
+    const kept = await createUser(em(), { username: 'kept', email: 'kept@example.com' });
+    const gone = await createUser(em(), { username: 'gone', email: 'gone@example.com' });
+    const account = await openAccount(em(), kept.id);
+    await setUsersActive(em(), [kept.id, gone.id], false);
+    const outcome = await whileUncommitted(
+      (tx) => deposit(tx, account.id, '3.50'),
+      () => deleteInactiveUsers(em()),
+    );
+    expect(outcome).toEqual({ status: 'fulfilled', value: { deleted: 1, keptWithBalance: 1, keptWithHistory: 0 } });
+    expect((await getAccount(em(), account.id)).balance).toBe('3.50');
+    await expect(getUser(em(), gone.id)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+  });
+});
