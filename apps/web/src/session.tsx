@@ -1,9 +1,17 @@
 // Who is signed in: the token (sessionStorage) and `auth.me`. Signing in or out resets every cached query,
-// so no page shows data fetched as someone else.
+// so no page shows data fetched as someone else. Signing out revokes the token on the server too. Any
+// answer 401 (an expired or revoked token, from any query or mutation but the sign-in itself) signs the page
+// out, and the signed-in pages send the user to the sign-in page and back.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { readToken, writeToken } from './session-storage.ts';
-import { type Me, useTRPC } from './trpc.ts';
+import { type Me, useTRPC, useTRPCClient } from './trpc.ts';
+
+/** A 401 that means "this token is no good" (a wrong password at sign-in is a 401 of another kind). */
+const rejectsToken = (error: unknown) => {
+  const data = (error as { data?: { httpStatus?: number; path?: string } } | null)?.data;
+  return data?.httpStatus === 401 && data.path !== 'auth.login';
+};
 
 interface Session {
   me: Me | null;
@@ -17,14 +25,28 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
   const [token, setToken] = useState(readToken);
   const me = useQuery({ ...trpc.auth.me.queryOptions(), enabled: token !== null, retry: false });
-  if (token && me.error && (me.error as { data?: { httpStatus?: number } }).data?.httpStatus === 401) {
-    // An expired or revoked token: forget it, as if signed out.
+  const forget = useCallback(() => {
     writeToken(null);
     setToken(null);
-  }
+    queryClient.clear();
+  }, [queryClient]);
+  useEffect(() => {
+    const onError = (event: { type: string; action?: { type: string; error?: unknown } }) => {
+      // Not while the cache is notifying: clearing it is a change of its own.
+      if (event.type === 'updated' && event.action?.type === 'error' && rejectsToken(event.action.error))
+        queueMicrotask(forget);
+    };
+    const queries = queryClient.getQueryCache().subscribe(onError);
+    const mutations = queryClient.getMutationCache().subscribe(onError);
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [queryClient, forget]);
   const signIn = useCallback(
     async (next: string) => {
       writeToken(next);
@@ -34,10 +56,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
   const signOut = useCallback(async () => {
-    writeToken(null);
-    setToken(null);
-    queryClient.clear();
-  }, [queryClient]);
+    // Revoked on the server first, so a copy of the token is worthless too; signed out here either way.
+    await client.auth.logout.mutate().catch(() => {});
+    forget();
+  }, [client, forget]);
   const value = useMemo<Session>(() => {
     const user = token ? (me.data ?? null) : null;
     return {

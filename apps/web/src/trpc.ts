@@ -22,7 +22,8 @@ export interface ProblemReport {
 }
 
 export function describeProblem(error: unknown): ProblemReport {
-  if (!isShopClientError(error)) {
+  // A failed fetch is a client error too, but one without an answer (no data): the shop was not reached.
+  if (!isShopClientError(error) || !error.data) {
     return { status: 0, message: 'The shop cannot be reached. Check your connection and try again.', fields: {} };
   }
   const status = error.data?.httpStatus ?? 500;

@@ -136,7 +136,7 @@ function Accounts({ me }: { me: Me }) {
       {accounts.data.length > 0 && current !== null && (
         <>
           <TransferForm fromAccounts={accounts.data.map((a) => a.id)} defaultFrom={current} />
-          <Ledger accountId={current} />
+          <Ledger key={current} accountId={current} />
         </>
       )}
     </div>
@@ -148,14 +148,19 @@ const newKey = () => crypto.randomUUID();
 function TransferForm({ fromAccounts, defaultFrom }: { fromAccounts: number[]; defaultFrom: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({ from: String(defaultFrom), to: '', amount: '' });
-  // One key per submission: a double click or a retry of the same submission moves money once.
+  const [form, setFormState] = useState({ from: String(defaultFrom), to: '', amount: '' });
+  // One key per submission: a double click, or sending the same transfer again after an error or a lost
+  // answer, moves money once; any change to the form makes it another transfer, with a key of its own.
   const [key, setKey] = useState(newKey);
+  const setForm = (next: typeof form) => {
+    setFormState(next);
+    setKey(newKey());
+  };
   const transfer = useMutation(
     trpc.accounts.transfer.mutationOptions({
       onSuccess: async () => {
+        setFormState((f) => ({ ...f, to: '', amount: '' }));
         setKey(newKey());
-        setForm((f) => ({ ...f, to: '', amount: '' }));
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.accounts.listForUser.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.accounts.ledger.queryKey() }),
@@ -165,6 +170,8 @@ function TransferForm({ fromAccounts, defaultFrom }: { fromAccounts: number[]; d
   );
   const problem = transfer.error ? describeProblem(transfer.error) : null;
   const fields = problem?.fields ?? {};
+  // Errors of the inputs below are shown beside them; any other (e.g. the idempotency key) as a notice.
+  const besideInputs = fields.toAccountId !== undefined || fields.amount !== undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     transfer.mutate({
@@ -208,9 +215,7 @@ function TransferForm({ fromAccounts, defaultFrom }: { fromAccounts: number[]; d
         />
       </Field>
       {problem && problem.status === 422 && <Notice tone="error">Insufficient funds: {transfer.error?.message}</Notice>}
-      {problem && problem.status !== 422 && Object.keys(fields).length === 0 && (
-        <Notice tone="error">{problem.message}</Notice>
-      )}
+      {problem && problem.status !== 422 && !besideInputs && <Notice tone="error">{problem.message}</Notice>}
       {transfer.isSuccess && (
         <Notice tone="success">
           Moved ${transfer.data.transfer.amount} to account #{transfer.data.transfer.toAccountId}.

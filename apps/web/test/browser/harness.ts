@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiServer, createApiServer } from '@shop/api/server';
 import { assignRole, createCategory, createProducts, createRole, createUser, ensureAdmin, openAccount } from '@shop/db';
-import type { TestDatabase } from '@shop/db/testing';
+import { type TestDatabase, useTestDatabase } from '@shop/db/testing';
 import { ensureWebBuild } from '@shop/web/build';
 import sparticuz from '@sparticuz/chromium';
 import { pino } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 
@@ -135,4 +136,57 @@ export async function screenshot(page: Page, name: string) {
     });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+export interface BrowserShop {
+  /** The page of the current test (a new one per test, 1280 × 900). */
+  page(): Page;
+  /** http://127.0.0.1:PORT of the API serving the web app. */
+  origin(): string;
+  /** The small shop, seeded again before every test (the test database is emptied before each). */
+  shop(): Shop;
+  db(): TestDatabase;
+}
+
+/**
+ * A test file's browser, API server and shop: the browser and the server once per file, a fresh shop and
+ * page per test. A failed test prints what its page showed and what its requests answered.
+ */
+export function useBrowserShop(): BrowserShop {
+  const { db } = useTestDatabase();
+  let browser: Browser | undefined;
+  let server: ApiServer | undefined;
+  let origin = '';
+  let page: Page | undefined;
+  let pageLog: PageLog | undefined;
+  let shop: Shop | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async (context) => {
+    if (context.task.result?.state === 'skip' || !browser) return;
+    shop = await seedShop(db());
+    if (!server) ({ origin, server } = await startShop(db()));
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    pageLog = recordPage(page);
+  });
+  afterEach(async (context) => {
+    // A failed step says only what it waited for; what the page showed and what its requests answered say why.
+    if (context.task.result?.state === 'fail') await pageLog?.print(context.task.name);
+    await page?.close();
+  });
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`no ${what}: used outside a test`);
+    return value;
+  };
+  return {
+    page: () => required(page, 'page'),
+    origin: () => origin,
+    shop: () => required(shop, 'shop'),
+    db,
+  };
 }

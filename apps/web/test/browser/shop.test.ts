@@ -1,48 +1,20 @@
-// The shop in a real browser (Chromium via playwright-core) against the real API and database, on both
-// dialects: catalog, sign-in, transfers, admin pages, and who may see what.
-import type { ApiServer } from '@shop/api/server';
-import { testDialect, useTestDatabase } from '@shop/db/testing';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  type PageLog,
-  recordPage,
-  type Shop,
-  screenshot,
-  seedShop,
-  signIn,
-  startShop,
-} from './harness.ts';
+// The shop in a real browser (Chromium via playwright-core) against the real API and database, on every
+// dialect: catalog, sign-in, transfers, admin pages, and who may see what.
+import { testDialect } from '@shop/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { screenshot, signIn, useBrowserShop } from './harness.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture helper named like a hook, not a React hook
-const { db } = useTestDatabase();
-let browser: Browser;
-let server: ApiServer | undefined;
-let origin = '';
-let page: Page;
-let pageLog: PageLog;
-let shop: Shop;
+const browserShop = useBrowserShop();
 const shots = testDialect === 'sqlite'; // one set of screenshots per run
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-beforeEach(async (context) => {
+let page: ReturnType<typeof browserShop.page>;
+let origin = '';
+let shop: ReturnType<typeof browserShop.shop>;
+beforeEach((context) => {
   if (context.task.result?.state === 'skip') return;
-  shop = await seedShop(db());
-  if (!server) ({ origin, server } = await startShop(db()));
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  pageLog = recordPage(page);
-});
-afterEach(async (context) => {
-  // A failed step says only what it waited for; what the page showed and what its requests answered say why.
-  if (context.task.result?.state === 'fail') await pageLog?.print(context.task.name);
-  await page?.close();
+  page = browserShop.page();
+  origin = browserShop.origin();
+  shop = browserShop.shop();
 });
 
 const balanceOf = (accountId: number) => page.getByTestId(`balance-${accountId}`);

@@ -1,0 +1,176 @@
+// Sessions, the account page and the admin users page in a real browser, on every dialect: register, sign
+// out (the token is revoked on the server), a token revoked elsewhere, profile and ledger pages, transfers
+// whose answer was lost, role and status changes, and every admin page refused to a customer.
+import { transferFunds } from '@shop/db';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { signIn, useBrowserShop } from './harness.ts';
+
+// biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture helper named like a hook, not a React hook
+const browserShop = useBrowserShop();
+let page: ReturnType<typeof browserShop.page>;
+let origin = '';
+let shop: ReturnType<typeof browserShop.shop>;
+beforeEach((context) => {
+  if (context.task.result?.state === 'skip') return;
+  page = browserShop.page();
+  origin = browserShop.origin();
+  shop = browserShop.shop();
+});
+
+const tokenInPage = () => page.evaluate(() => window.sessionStorage.getItem('shop.token'));
+/** What the API says of a token now: 200 for a live session, 401 for a revoked one. */
+const meStatus = async (token: string) =>
+  (await fetch(`${origin}/trpc/auth.me`, { headers: { authorization: `Bearer ${token}` } })).status;
+const balanceOf = (accountId: number) => page.getByTestId(`balance-${accountId}`);
+const sendMoney = async (to: number, amount: string) => {
+  await page.getByLabel('To account number').fill(String(to));
+  await page.getByLabel('Amount').fill(amount);
+  await page.getByRole('button', { name: 'Send money' }).click();
+};
+
+describe('sessions and accounts in a browser', () => {
+  it('registers, lands on the account page signed in, and signing out revokes the token on the server', async () => {
+    await page.goto(`${origin}/sign-in`);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Username').fill('newbie');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('newbie-password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.locator('#email-error').count()).toBe(1);
+    await page.getByLabel('Email').fill('newbie@example.com');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: 'Sign out (newbie)' }).waitFor();
+    await page.waitForURL(/\/account$/);
+    const token = await tokenInPage();
+    expect(token).toBeTruthy();
+    expect(await meStatus(token!)).toBe(200);
+
+    await page.getByRole('button', { name: 'Sign out (newbie)' }).click();
+    await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+    expect(await tokenInPage()).toBeNull();
+    expect(await meStatus(token!)).toBe(401);
+  });
+
+  it('signs the page out when its token is revoked elsewhere, and brings the user back after signing in', async () => {
+    await signIn(page, origin, 'alice');
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$100.00');
+    const token = (await tokenInPage())!;
+    const revoked = await fetch(`${origin}/trpc/auth.logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(revoked.status).toBe(200);
+
+    await sendMoney(shop.bob.accountId, '1.00'); // answered 401: the page forgets the token
+    await page.waitForURL(/\/sign-in\?next=%2Faccount$/);
+    await signIn(page, origin, 'alice');
+    await page.waitForURL(/\/account$/);
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$100.00');
+  });
+
+  it('saves the profile, and pages through a ledger longer than a page', async () => {
+    const em = () => browserShop.db().orm.em.fork();
+    for (let i = 0; i < 12; i++) {
+      await transferFunds(em(), {
+        fromAccountId: shop.alice.accountId,
+        toAccountId: shop.bob.accountId,
+        amount: '1.00',
+      });
+    }
+    await signIn(page, origin, 'alice');
+    await page.goto(`${origin}/account`);
+    await page.getByLabel('First name').fill('Alice');
+    await page.getByLabel('Bio').fill('Reads a lot.');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    await page.reload();
+    await expect.poll(() => page.getByLabel('First name').inputValue()).toBe('Alice');
+    expect(await page.getByLabel('Bio').inputValue()).toBe('Reads a lot.');
+
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$88.00');
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(10);
+    const ledgerPages = page.getByRole('navigation', { name: 'Ledger pages' });
+    await ledgerPages.getByText('Page 1 of 2').waitFor();
+    await ledgerPages.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(2);
+    await ledgerPages.getByText('Page 2 of 2').waitFor();
+  });
+
+  it('moves money once when a transfer whose answer was lost is sent again, and a changed transfer is a new one', async () => {
+    await signIn(page, origin, 'alice');
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$100.00');
+    // The request reaches the API and is carried out; its answer never reaches the page.
+    const loseNextAnswer = () =>
+      page.route(
+        '**/trpc/accounts.transfer**',
+        async (route) => {
+          await route.fetch();
+          await route.abort('connectionreset');
+        },
+        { times: 1 },
+      );
+
+    await loseNextAnswer();
+    await sendMoney(shop.bob.accountId, '12.50');
+    await page.getByText('The shop cannot be reached.').waitFor();
+    await page.getByRole('button', { name: 'Send money' }).click(); // the same transfer again
+    await page.getByText(`Moved $12.50 to account #${shop.bob.accountId}.`).waitFor();
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$87.50');
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(1);
+
+    await loseNextAnswer();
+    await sendMoney(shop.bob.accountId, '1.00');
+    await page.getByText('The shop cannot be reached.').waitFor();
+    await page.getByLabel('Amount').fill('2.50'); // another transfer now: it must not reuse the key
+    await page.getByRole('button', { name: 'Send money' }).click();
+    await page.getByText(`Moved $2.50 to account #${shop.bob.accountId}.`).waitFor();
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$84.00');
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(3);
+  });
+});
+
+describe('admin pages in a browser', () => {
+  it('finds a user, deactivates and activates them, and adds and removes a role', async () => {
+    await signIn(page, origin, 'admin');
+    await page.goto(`${origin}/admin/users`);
+    await page.getByLabel('Username contains').fill('ali');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.getByRole('button', { name: 'Deactivate alice' }).click();
+    await page.getByRole('button', { name: 'Activate alice' }).waitFor();
+    await page.getByRole('button', { name: 'Activate alice' }).click();
+    await page.getByRole('button', { name: 'Deactivate alice' }).waitFor();
+    await page.getByLabel('Add a role to alice').selectOption('admin');
+    await page.getByRole('button', { name: 'Remove role admin from alice' }).waitFor();
+    await page.getByRole('button', { name: 'Remove role admin from alice' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Remove role admin from alice' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Remove role customer from alice' }).count()).toBe(1);
+  });
+
+  it('edits and deletes a product', async () => {
+    await signIn(page, origin, 'admin');
+    await page.goto(`${origin}/admin/products`);
+    await page.getByRole('button', { name: 'Edit Puzzle 30' }).click();
+    await page.getByRole('heading', { name: 'Edit Puzzle 30' }).waitFor();
+    await page.getByLabel('Price').fill('99.99');
+    await page.getByRole('button', { name: 'Save product' }).click();
+    await page.locator('.rows li', { hasText: 'Puzzle 30 · $99.99' }).waitFor();
+    await page.getByRole('button', { name: 'Delete Puzzle 30' }).click();
+    await expect.poll(() => page.locator('.rows li', { hasText: 'Puzzle 30' }).count()).toBe(0);
+    await page.goto(`${origin}/?q=puzzle+30`);
+    await page.getByText('No products match these filters.').waitFor();
+  });
+
+  it('refuses every admin page to a customer, and says so for a product that does not exist', async () => {
+    await signIn(page, origin, 'bob');
+    for (const path of ['users', 'categories', 'products', 'stats']) {
+      await page.goto(`${origin}/admin/${path}`);
+      await page.getByText('Admin only: your account cannot open this page.').waitFor();
+    }
+    await page.goto(`${origin}/products/999999`);
+    await page.getByText(/^Not found/).waitFor();
+  });
+});
