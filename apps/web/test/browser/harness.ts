@@ -133,6 +133,7 @@ export async function screenshot(page: Page, name: string) {
       path: path.join(SCREENSHOTS, `${name}-${suffix}.png`),
       fullPage: true,
       mask: [page.locator('.ledger td:first-child')],
+      maskColor: '#e6e6e6', // a neutral block, not Playwright's default magenta
     });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
