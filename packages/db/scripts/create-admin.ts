@@ -3,6 +3,7 @@ import { stdin, stdout } from 'node:process';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { textLimits } from '../src/limits.ts';
 import { ensureAdmin } from '../src/services/auth.ts';
 import { runDbScript } from './runner.ts';
 
@@ -25,8 +26,8 @@ if (values.help) {
 }
 
 const Admin = z.object({
-  username: z.string().trim().min(1).max(80),
-  email: z.email().max(120),
+  username: z.string().trim().min(1).max(textLimits.username),
+  email: z.email().max(textLimits.email),
   password: z.string().min(12, 'the admin password needs at least 12 characters').max(256),
 });
 

@@ -11,7 +11,8 @@ const HELP = `usage: pnpm db:<command>   (or: node packages/db/scripts/db.ts <co
 
 Acts on DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; production: required).
 Accepted forms: sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:, a file path,
-postgresql://user:pass@host:port/db. Relative paths are relative to the repository root.
+postgresql://user:pass@host:port/db (postgres:// too), mysql://user:pass@host:port/db (mariadb:// too).
+Relative paths are relative to the repository root.
 
 commands:
   migrate                 apply all pending migrations

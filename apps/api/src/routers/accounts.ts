@@ -16,7 +16,8 @@ import { isAdmin, ownerProcedure, TRPCError } from '../trpc.ts';
 import { accountView, pageOf, transferResult, transferView } from '../views.ts';
 
 const movement = z.object({ accountId: id, amount });
-const idempotencyKey = text().trim().min(8).max(textLimits.idempotencyKey);
+const IDEMPOTENCY_KEY_MIN = 8;
+const idempotencyKey = text().trim().min(IDEMPOTENCY_KEY_MIN).max(textLimits.idempotencyKey);
 /** REST clients send the key as a header (documented in the OpenAPI document); tRPC clients may too. */
 const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
 
@@ -25,7 +26,10 @@ function keyOf(fromInput: string | undefined, fromHeader: string | null): string
   if (fromInput !== undefined || fromHeader === null) return fromInput;
   const parsed = idempotencyKey.safeParse(fromHeader);
   if (!parsed.success) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'the Idempotency-Key header must be 8 to 64 characters' });
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `the Idempotency-Key header must be ${IDEMPOTENCY_KEY_MIN} to ${textLimits.idempotencyKey} characters`,
+    });
   }
   return parsed.data;
 }
