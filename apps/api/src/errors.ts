@@ -1,4 +1,4 @@
-// Domain error → tRPC code (and so HTTP status): the API's single mapping.
+// Domain error → tRPC code (and so HTTP status): the API's single mapping; and fastify's own errors.
 import type { DomainError, DomainErrorKind } from '@shop/db';
 import { TRPCError } from '@trpc/server';
 
@@ -12,3 +12,10 @@ const CODE_BY_KIND = {
 export function domainErrorToTRPC(error: DomainError): TRPCError {
   return new TRPCError({ code: CODE_BY_KIND[error.kind], message: error.message, cause: error });
 }
+
+/** Errors fastify raises before a procedure sees the request (its body parser and limit), as tRPC codes. */
+export const FASTIFY_ERRORS: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};

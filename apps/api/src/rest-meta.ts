@@ -8,6 +8,8 @@ export interface RestMeta {
   status: 200 | 201 | 204;
   /** Location of what was created, `{id}` filled from the response: e.g. '/products/{id}'. */
   location?: `/${string}`;
+  /** Answers this route gives beyond those its access level, input and method imply (openapi.ts). */
+  errors?: Record<number, string>;
 }
 
 export interface RestOptions {
@@ -17,18 +19,9 @@ export interface RestOptions {
   location?: RestMeta['location'];
   description?: string;
   requestHeaders?: ZodObject;
-  errorResponses?: Record<number, string>;
+  /** e.g. `{ 422: 'insufficient funds' }`; 400/401/403/404/409 are derived (see openapi.ts). */
+  errors?: RestMeta['errors'];
 }
-
-const COMMON_ERRORS: Record<number, string> = {
-  400: 'invalid input: `data.zodError.fieldErrors` names each field',
-  401: 'no or invalid bearer token',
-  403: 'admin role required',
-  404: 'not found (or not yours)',
-  409: 'conflict: `data.domain.field` names the field',
-  422: 'insufficient funds',
-  429: 'too many sign-in attempts',
-};
 
 export function rest(method: OpenApiMethod, path: `/${string}`, summary: string, options: RestOptions = {}) {
   const tag = path.split('/')[1] ?? 'shop';
@@ -41,10 +34,14 @@ export function rest(method: OpenApiMethod, path: `/${string}`, summary: string,
       protect: options.protect ?? true,
       ...(options.description ? { description: options.description } : {}),
       ...(options.requestHeaders ? { requestHeaders: options.requestHeaders } : {}),
-      errorResponses: options.errorResponses ?? COMMON_ERRORS,
-      ...(options.status === 201 ? { successDescription: 'created' } : {}),
+      // The generator's error entries are replaced by openapi.ts with the ones this route gives.
+      errorResponses: {},
     },
-    rest: { status: options.status ?? 200, ...(options.location ? { location: options.location } : {}) },
+    rest: {
+      status: options.status ?? 200,
+      ...(options.location ? { location: options.location } : {}),
+      ...(options.errors ? { errors: options.errors } : {}),
+    },
   };
 }
 

@@ -9,21 +9,14 @@ import scalar from '@scalar/fastify-api-reference';
 import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, type TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
+import type { OpenAPIObject } from 'trpc-to-openapi';
 import type { ZodType } from 'zod';
+import { FASTIFY_ERRORS } from './errors.ts';
+import { openApiDocument, type Procedure, REST_PREFIX, restProcedures } from './openapi.ts';
 import { appRouter } from './router.ts';
-import type { Context, Meta } from './trpc.ts';
+import type { Context } from './trpc.ts';
 
-export const REST_PREFIX = '/api';
-
-interface Procedure {
-  _def: { type: 'query' | 'mutation' | 'subscription'; meta?: Meta; inputs: ZodType[] };
-}
-const procedures = appRouter._def.procedures as unknown as Record<string, Procedure>;
-
-/** The procedures exposed over REST, by tRPC path. */
-export const restProcedures = () =>
-  Object.entries(procedures).filter(([, procedure]) => procedure._def.meta?.openapi !== undefined);
+export { openApiDocument, REST_PREFIX, restProcedures };
 
 type Wrapped = { def: { type: string; innerType?: unknown }; shape?: Record<string, unknown> };
 const WRAPPERS = ['optional', 'nullable', 'default', 'prefault'];
@@ -76,9 +69,22 @@ function inputOf(procedure: Procedure, request: FastifyRequest): unknown {
 
 export interface RestPluginOptions {
   contextOf: (request: FastifyRequest) => Context;
+  /** Only these procedures' routes (tRPC paths), beside the document and the docs page; default: all. */
+  only?: readonly string[];
 }
 
-export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { contextOf }, done) => {
+export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { contextOf, only }, done) => {
+  // A body fastify could not read (malformed JSON, too large, another media type) gets the routes' error shape.
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const httpStatus = error.statusCode ?? 500;
+    const code = FASTIFY_ERRORS[httpStatus];
+    if (!code) throw error;
+    reply.code(httpStatus).send({
+      message: error.message,
+      code,
+      data: { code, httpStatus, path: null, zodError: null, domain: null },
+    });
+  });
   let document: OpenAPIObject | undefined;
   app.get('/openapi.json', async () => {
     document ??= openApiDocument();
@@ -89,8 +95,8 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
     configuration: { url: `${REST_PREFIX}/openapi.json`, title: 'shop-rpc REST API' },
   });
 
-  for (const [path, procedure] of restProcedures()) {
-    const meta = procedure._def.meta as Meta & { openapi: NonNullable<Meta['openapi']> };
+  for (const [path, procedure] of restProcedures().filter(([path]) => !only || only.includes(path))) {
+    const meta = procedure._def.meta;
     const { status = 200, location } = meta.rest ?? {};
     app.route({
       method: meta.openapi.method,
@@ -135,18 +141,3 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
   }
   done();
 };
-
-export function openApiDocument(): OpenAPIObject {
-  return generateOpenApiDocument(appRouter, {
-    title: 'shop-rpc',
-    version: '1.0.0',
-    description:
-      'The shop over REST: the same procedures as the typed tRPC API at /trpc. Errors carry `message`, `code` ' +
-      'and `data` (`zodError.fieldErrors` per input field, `domain.field` for conflicts). Sign in with ' +
-      'POST /auth/login and send the token as `Authorization: Bearer <token>`.',
-    baseUrl: REST_PREFIX,
-    securitySchemes: {
-      bearer: { type: 'http', scheme: 'bearer', description: 'the token from POST /auth/login' },
-    },
-  });
-}

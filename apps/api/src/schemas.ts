@@ -12,9 +12,9 @@ export const id = z.int().positive().max(2_147_483_647);
 export const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 export const idInput = z.object({ id });
 
-export const username = text().trim().min(1).max(textLimits.username);
-export const email = z.email().max(textLimits.email); // an email cannot hold a NUL
-export const password = text().min(8).max(256);
+export const username = text().trim().min(1).max(textLimits.username).meta({ example: 'ann' });
+export const email = z.email().max(textLimits.email).meta({ example: 'ann@example.com' }); // cannot hold a NUL
+export const password = text().min(8).max(256).meta({ example: 'correct-horse-battery' });
 /** A name column (categories, roles, products): trimmed, not empty, within the column. */
 export const name = (length: number) => text().trim().min(1).max(length);
 export const longText = text().max(textLimits.text);
@@ -22,7 +22,8 @@ export const longText = text().max(textLimits.text);
 export const date = z.date().min(new Date('1000-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z'));
 
 /** Money in: exactly the form @shop/db accepts (no trimming, no other notations), within its column. */
-const money = (column: MoneyColumn) => z.string().regex(moneyPattern(column), moneyFormHint(column));
+const money = (column: MoneyColumn) =>
+  z.string().regex(moneyPattern(column), moneyFormHint(column)).meta({ example: '12.50' });
 export const price = money(moneyColumns.price);
 export const amount = money(moneyColumns.amount).refine((value) => /[1-9]/.test(value), 'must be greater than 0');
 export const openingBalance = money(moneyColumns.balance);

@@ -10,6 +10,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import { resolveResponse } from '@trpc/server/http';
 import Fastify, { type FastifyInstance, type FastifyPluginCallback, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { FASTIFY_ERRORS } from './errors.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { REST_PREFIX, restPlugin } from './rest-plugin.ts';
 import { type AppRouter, appRouter } from './router.ts';
@@ -128,6 +129,8 @@ export function createApiServer({
     });
   app.register(trpcPlugin, { prefix: '/trpc', contextOf, maxBatchSize });
   app.register(restPlugin, { prefix: REST_PREFIX, contextOf });
+  // Where probes and people look first: /healthz, /readyz, /openapi.json and /docs at the root too.
+  app.register(restPlugin, { contextOf, only: ROOT_ROUTES });
   if (webRoot) app.register(webAppPlugin, { root: webRoot });
 
   return {
@@ -152,17 +155,13 @@ export function createApiServer({
   };
 }
 
+/** Procedures whose REST routes also answer at the root, not only under REST_PREFIX. */
+const ROOT_ROUTES = ['health.live', 'health.ready'] as const;
+
 interface TrpcPluginOptions {
   contextOf: (req: FastifyRequest) => Context;
   maxBatchSize: number;
 }
-
-/** Errors fastify raises before tRPC sees the request, answered as tRPC errors so clients get one shape. */
-const FASTIFY_ERRORS: Record<number, TRPCError['code']> = {
-  400: 'BAD_REQUEST',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-};
 
 /** The app router under its prefix: the only plugin that knows about tRPC. */
 const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, maxBatchSize }, done) => {
@@ -174,6 +173,7 @@ const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, 
     if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
   };
 
+  // Errors fastify raises before tRPC sees the request are answered as tRPC errors, so clients get one shape.
   // The body limit is fastify's (`bodyLimit`: it reads JSON bodies before tRPC runs, and tRPC's own
   // maxBodySize only covers bodies it streams itself); its 413 is turned into tRPC's PAYLOAD_TOO_LARGE.
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {

@@ -300,7 +300,11 @@ describe.runIf(testDialect === 'sqlite')('API_WORKERS: several processes on one 
     const url = ready.url as string;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/trpc$/);
     expect(main.logs.filter((line) => line.msg === 'applied migrations')).toHaveLength(1);
-    const workerUrls = main.logs.filter((line) => line.msg === 'shop-api listening').map((line) => line.url);
+    // Each worker writes its own line to the shared stdout; one may reach the pipe after the primary's.
+    const workerUrls = await until('both workers’ lines', () => {
+      const urls = main.logs.filter((line) => line.msg === 'shop-api listening').map((line) => line.url);
+      return urls.length >= 2 ? urls : undefined;
+    });
     expect(workerUrls).toEqual([url, url]);
 
     const served = async (count: number) => {

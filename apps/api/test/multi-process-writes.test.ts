@@ -101,7 +101,10 @@ it('answers every concurrent read-then-write mutation from two processes without
               mutate(
                 server,
                 'products.update',
-                { id: productIds[round % productIds.length], patch: { price: `${customer + 1}.${String(round).padStart(2, '0')}` } },
+                {
+                  id: productIds[round % productIds.length],
+                  patch: { price: `${customer + 1}.${String(round).padStart(2, '0')}` },
+                },
                 adminToken,
               ),
               mutate(server, 'auth.register', {

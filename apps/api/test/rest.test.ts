@@ -15,6 +15,8 @@ const { db } = useTestDatabase();
 let server: ApiServer | undefined;
 let base = '';
 const exercised = new Set<string>();
+/** Every status each documented route answered in this file, to hold the document to. */
+const answered = new Map<string, Set<number>>();
 
 beforeAll(async () => {});
 afterAll(async () => {
@@ -52,6 +54,7 @@ async function api(method: string, route: string, call: Call = {}) {
     ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
   });
   const text = await response.text();
+  answered.set(`${method} ${route}`, (answered.get(`${method} ${route}`) ?? new Set()).add(response.status));
   // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field below
   const json: any = text ? JSON.parse(text) : null;
   return { status: response.status, json, headers: response.headers };
@@ -290,6 +293,49 @@ describe('REST', () => {
     });
     expect(header.status).toBe(400);
     expect((await api('GET', '/products', { query: { in_stock: 'yes' } })).status).toBe(400); // not quietly true
+    const taken = await api('POST', '/users', {
+      token: root,
+      body: { username: 'eve', email: 'eve2@example.com', password: 'eve-password' },
+    });
+    expect(taken).toMatchObject({ status: 409, json: { code: 'CONFLICT', data: { domain: { field: 'username' } } } });
+    const malformed = await fetch(`${base}/categories`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${root}` },
+      body: '{"name": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String) });
+  });
+
+  it('answers 422 for insufficient funds, 404 for another customer’s account, and 429 after repeated failed sign-ins', async () => {
+    const root = await signIn('root', 'root-password-1');
+    const user = async (name: string) =>
+      (
+        await api('POST', '/users', {
+          token: root,
+          body: { username: name, email: `${name}@example.com`, password: `${name}-password` },
+        })
+      ).json.id as number;
+    const [ann, bob] = [await user('ann'), await user('bob')];
+    const annToken = await signIn('ann', 'ann-password');
+    const account = (await api('POST', '/accounts', { token: root, body: { ownerId: ann, initialDeposit: '5.00' } }))
+      .json.id;
+    const bobs = (await api('POST', '/accounts', { token: root, body: { ownerId: bob } })).json.id;
+    const poor = await api('POST', '/accounts/{accountId}/withdraw', {
+      token: annToken,
+      params: { accountId: account },
+      body: { amount: '9.00' },
+    });
+    expect(poor).toMatchObject({ status: 422, json: { code: 'UNPROCESSABLE_CONTENT' } });
+    const theirs = await api('GET', '/accounts/{id}', { token: annToken, params: { id: bobs } });
+    expect(theirs).toMatchObject({ status: 404, json: { code: 'NOT_FOUND' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push(
+        (await api('POST', '/auth/login', { body: { identifier: 'bob', password: 'wrong-password' } })).status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
   it('reaches every procedure over REST, or names why not in one place', () => {
@@ -309,12 +355,46 @@ describe('REST', () => {
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.paths['/products'].get.security).toBeUndefined();
     expect(document.paths['/users'].post.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(document.paths['/transfers'].post.responses)).toEqual(
-      expect.arrayContaining(['200', '400', '401', '404', '409', '422']),
+    expect(Object.keys(document.paths['/transfers'].post.responses).sort()).toEqual(
+      ['201', '400', '401', '404', '409', '422'].sort(),
     );
+    expect(document.paths['/categories'].get.responses).toEqual({ '200': expect.anything() }); // no input, public
+    expect(document.paths['/users/{id}'].delete.responses['204']).toEqual({ description: 'done (no body)' });
+    expect(document.paths['/products'].post.responses['201'].headers.Location).toBeDefined();
+    expect(document.components.schemas.Error.required).toEqual(['message', 'code', 'data']);
+    expect(document.paths['/users'].post.requestBody.content['application/json'].schema.properties.email.example).toBe(
+      'ann@example.com',
+    ); // request examples
     expect(JSON.stringify(document)).toContain('"12.50"'); // money examples
     expect(document).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
     const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('/api/openapi.json');
+  });
+
+  it('documents every status each route answered above, and answers each route’s documented success status', () => {
+    const document = openApiDocument() as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const undocumented: string[] = [];
+    for (const [, procedure] of restProcedures()) {
+      const { method, path } = procedure._def.meta.openapi;
+      const documented = Object.keys(document.paths[path]?.[method.toLowerCase()]?.responses ?? {});
+      const seen = answered.get(`${method} ${path}`) ?? new Set<number>();
+      for (const status of seen)
+        if (!documented.includes(String(status))) undocumented.push(`${method} ${path} ${status}`);
+      const success = String(procedure._def.meta.rest?.status ?? 200);
+      if (!seen.has(Number(success))) undocumented.push(`${method} ${path}: never answered its documented ${success}`);
+    }
+    expect(undocumented).toEqual([]);
+  });
+
+  it('answers /healthz, /readyz, /openapi.json and /docs at the root too', async () => {
+    const origin = base.replace(/\/api$/, '');
+    expect(await (await fetch(`${origin}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    expect(await (await fetch(`${origin}/readyz`)).json()).toMatchObject({ status: 'ready' });
+    expect(await (await fetch(`${origin}/openapi.json`)).json()).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+    const docs = await fetch(`${origin}/docs`, { headers: { accept: 'text/html' } });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('/api/openapi.json');
   });

@@ -34,6 +34,8 @@ function keyOf(fromInput: string | undefined, fromHeader: string | null): string
   return parsed.data;
 }
 
+const INSUFFICIENT = { 422: 'insufficient funds: the source account holds less than the amount' };
+
 /** Every procedure here is `owner`: the services apply `ctx.owner` in the statements themselves. */
 export const accountsRouter = {
   /** Customers open their own accounts, empty; only an admin sets an opening balance or another owner. */
@@ -63,7 +65,7 @@ export const accountsRouter = {
     .input(movement)
     .mutation(({ ctx, input }) => deposit(ctx.em, input.accountId, input.amount, ctx.owner)),
   withdraw: ownerProcedure
-    .meta(rest('POST', '/accounts/{accountId}/withdraw', 'Withdraw from an account'))
+    .meta(rest('POST', '/accounts/{accountId}/withdraw', 'Withdraw from an account', { errors: INSUFFICIENT }))
     .output(accountView)
     .input(movement)
     .mutation(({ ctx, input }) => withdraw(ctx.em, input.accountId, input.amount, ctx.owner)),
@@ -73,6 +75,7 @@ export const accountsRouter = {
       rest('POST', '/transfers', 'Move money between accounts (Idempotency-Key header: applied once)', {
         status: 201,
         requestHeaders: idempotencyHeader,
+        errors: INSUFFICIENT,
       }),
     )
     .output(transferResult)

@@ -16,7 +16,12 @@ export const authRouter = {
     .mutation(({ ctx, input }) => registerUser(ctx.em, input)),
   /** username or email + password → an opaque bearer token. Wrong user and wrong password look alike. */
   login: dbProcedure
-    .meta(rest('POST', '/auth/login', 'Sign in: returns the bearer token', { protect: false }))
+    .meta(
+      rest('POST', '/auth/login', 'Sign in: returns the bearer token', {
+        protect: false,
+        errors: { 401: 'unknown user or wrong password', 429: 'too many sign-in attempts: retry later' },
+      }),
+    )
     .output(signedIn)
     .input(
       z.object({

@@ -14,7 +14,7 @@ export const healthRouter = {
     .meta(
       rest('GET', '/readyz', 'Readiness: the database answers', {
         protect: false,
-        errorResponses: { 503: 'database unreachable' },
+        errors: { 503: 'database unreachable' },
       }),
     )
     .output(z.object({ status: z.literal('ready'), databaseLatencyMs: z.number() }))
