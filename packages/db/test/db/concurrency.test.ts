@@ -1,7 +1,7 @@
 // Concurrent transfers keep the books balanced.
-// - 16 workers × 2,000 transfers: PostgreSQL only. SQLite has one connection behind a mutex, so its
+// - 16 workers sharing 2,000 transfers: PostgreSQL and MariaDB. SQLite has one connection behind a mutex, so its
 //   transactions run one after another whatever the callers do: the load would test nothing there.
-// - 200 transfers started at once through Promise.all: both dialects (on SQLite this is what "concurrent"
+// - 200 transfers started at once through Promise.all: every dialect (on SQLite this is what "concurrent"
 //   means: interleaved callers queueing for the one connection).
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
