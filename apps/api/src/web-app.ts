@@ -28,5 +28,6 @@ export const webAppPlugin: FastifyPluginCallback<WebAppOptions> = (app, { root }
 export const wantsAppPage = (method: string, url: string, accept: string | undefined) =>
   (method === 'GET' || method === 'HEAD') &&
   !url.startsWith('/trpc') &&
+  !url.startsWith('/api/') &&
   !/\.[a-z0-9]+(\?|$)/i.test(url) &&
   (accept ?? '').includes('text/html');

@@ -72,6 +72,10 @@ it('migrates, serves, seeds an empty database, prints the banner, and stops on C
       expect(await html.text()).toContain('<div id="root"></div>');
     }
     expect((await fetch(`${origin}/no-such-file.js`)).status).toBe(404);
+    // An unknown REST route is a JSON 404 for a browser too, not the app's page.
+    const unknown = await fetch(`${origin}/api/no-such-route`, { headers: { accept: 'text/html' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/json/);
     expect(stdout).toMatch(/REST \+ docs: +http:\/\/127.0.0.1:\d+\/api\/docs/);
     expect((await fetch(`${origin}/api/products?per_page=1`)).status).toBe(200);
   } finally {
