@@ -11,6 +11,15 @@ export function unitOfWork<T>(em: EntityManager, work: (tx: EntityManager) => Pr
   return translateErrors(() => em.transactional(work));
 }
 
+/**
+ * "find or NotFound" for statements without entities: a read's row (undefined when there is none) or a
+ * write's count of affected rows (0 when there was none), else the domain's NotFoundError for `what` `key`.
+ */
+export function foundOrFail<T>(found: T, what: string, key: string | number): Exclude<T, undefined | null | 0> {
+  if (found === undefined || found === null || found === 0) throw new NotFoundError(what, key);
+  return found as Exclude<T, undefined | null | 0>;
+}
+
 /** "user", "user profile": the entity name as a person would say it. */
 const spoken = (entityName: string) => entityName.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
 

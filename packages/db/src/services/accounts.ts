@@ -4,11 +4,11 @@
 import { DeadlockException, LockWaitTimeoutException, raw } from '@mikro-orm/core';
 import type { ExpressionBuilder } from 'kysely';
 import { Account, type IAccount, type ITransfer, Transfer, User } from '../entities/index.ts';
-import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError } from '../errors.ts';
+import { ConflictError, InsufficientFundsError, InvalidError } from '../errors.ts';
 import { moneyColumns } from '../limits.ts';
 import { formatMoney, fromCents, maxCents, parseMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
-import { unitOfWork } from '../unit-of-work.ts';
+import { foundOrFail, unitOfWork } from '../unit-of-work.ts';
 import { type Owner, requireOwnUser } from './ownership.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
 import { moneySum, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
@@ -92,8 +92,7 @@ function accountRowMapper(em: EntityManager): (row: AccountRow) => AccountView {
 export async function getAccount(em: EntityManager, id: number, owner?: Owner): Promise<AccountView> {
   let query = selectAccounts(em).where('id', '=', id);
   if (owner !== undefined) query = query.where('owner_id', '=', owner);
-  const row = await query.executeTakeFirst();
-  if (!row) throw new NotFoundError('account', id);
+  const row = foundOrFail(await query.executeTakeFirst(), 'account', id);
   return accountRowMapper(em)(row);
 }
 
@@ -271,7 +270,7 @@ export async function listTransfers(
     const empty = await reader(em)
       .selectNoFrom(() => [visible().as('known'), count.as('total')])
       .executeTakeFirstOrThrow();
-    if (empty.known === null) throw new NotFoundError('account', accountId);
+    foundOrFail(empty.known, 'account', accountId);
     counted = empty.total;
   }
   const decode = rowDecoder(em);

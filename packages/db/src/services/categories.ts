@@ -1,9 +1,9 @@
 // Categories: CRUD and per-category statistics (one GROUP BY ... HAVING query).
 import { Category, Product } from '../entities/index.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import { averageMoney } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
-import { unitOfWork } from '../unit-of-work.ts';
+import { foundOrFail, unitOfWork } from '../unit-of-work.ts';
 import { moneySum, reader, rowDecoder } from './read-model.ts';
 
 export interface CategoryView {
@@ -46,8 +46,7 @@ export async function listCategories(em: EntityManager): Promise<CategoryView[]>
 }
 
 export async function getCategory(em: EntityManager, id: number): Promise<CategoryView> {
-  const row = await selectCategories(em).where('id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError('category', id);
+  const row = foundOrFail(await selectCategories(em).where('id', '=', id).executeTakeFirst(), 'category', id);
   return categoryRowMapper(em)(row);
 }
 
@@ -65,7 +64,7 @@ export function deleteCategory(em: EntityManager, id: number): Promise<void> {
   return unitOfWork(em, async (tx) => {
     const products = await tx.count(Product, { category: id });
     if (products > 0) throw new ConflictError(`category ${id} still has ${products} product(s)`, 'products');
-    if ((await tx.nativeDelete(Category, { id })) === 0) throw new NotFoundError('category', id);
+    foundOrFail(await tx.nativeDelete(Category, { id }), 'category', id);
   });
 }
 

@@ -5,7 +5,7 @@ import { moneyColumns } from '../limits.ts';
 import { formatMoney, parseMoney } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
 import { refuseNul } from '../text-guard.ts';
-import { unitOfWork } from '../unit-of-work.ts';
+import { foundOrFail, unitOfWork } from '../unit-of-work.ts';
 import { type ProductView, productRowMapper, selectProducts } from './product-reads.ts';
 
 export * from './product-reads.ts';
@@ -83,8 +83,7 @@ export async function createProducts(em: EntityManager, inputs: NewProduct[]): P
 }
 
 export async function getProduct(em: EntityManager, id: number): Promise<ProductView> {
-  const row = await selectProducts(em).where('p.id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError('product', id);
+  const row = foundOrFail(await selectProducts(em).where('p.id', '=', id).executeTakeFirst(), 'product', id);
   return productRowMapper(em)(row);
 }
 
@@ -106,6 +105,5 @@ export async function updateProduct(em: EntityManager, id: number, patch: Produc
 }
 
 export async function deleteProduct(em: EntityManager, id: number): Promise<void> {
-  const deleted = await unitOfWork(em, (tx) => tx.nativeDelete(Product, { id }));
-  if (deleted === 0) throw new NotFoundError('product', id);
+  foundOrFail(await unitOfWork(em, (tx) => tx.nativeDelete(Product, { id })), 'product', id);
 }

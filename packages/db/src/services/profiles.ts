@@ -1,8 +1,7 @@
 // User profiles (1:1 with users): upsert, read, delete.
 import { User, UserProfile } from '../entities/index.ts';
-import { NotFoundError } from '../errors.ts';
 import type { EntityManager } from '../orm.ts';
-import { unitOfWork } from '../unit-of-work.ts';
+import { foundOrFail, unitOfWork } from '../unit-of-work.ts';
 import { type Owner, requireOwnUser } from './ownership.ts';
 import type { UserView } from './users.ts';
 
@@ -54,6 +53,5 @@ export async function getProfile(em: EntityManager, userId: number, owner?: Owne
 
 export async function deleteProfile(em: EntityManager, userId: number, owner?: Owner): Promise<void> {
   requireOwnUser(owner, userId);
-  const deleted = await unitOfWork(em, (tx) => tx.nativeDelete(UserProfile, { user: userId }));
-  if (deleted === 0) throw new NotFoundError('user profile', userId);
+  foundOrFail(await unitOfWork(em, (tx) => tx.nativeDelete(UserProfile, { user: userId })), 'user profile', userId);
 }

@@ -4,8 +4,8 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
-import { NotFoundError } from '../errors.ts';
 import { dialectOf, type EntityManager } from '../orm.ts';
+import { foundOrFail } from '../unit-of-work.ts';
 import { cappedCount, type Page, type PageRequest, pageTotal, pageWindow, toPage } from './pagination.ts';
 import { paramEncoder, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
 import { containsIgnoringCase } from './text-search.ts';
@@ -91,14 +91,16 @@ export function userRowMapper(em: EntityManager): (row: UserRow) => UserView {
 }
 
 export async function getUser(em: EntityManager, id: number): Promise<UserView> {
-  const row = await selectUsers(em).where('u.id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError('user', id);
+  const row = foundOrFail(await selectUsers(em).where('u.id', '=', id).executeTakeFirst(), 'user', id);
   return userRowMapper(em)(row);
 }
 
 export async function getUserByUsername(em: EntityManager, username: string): Promise<UserView> {
-  const row = await selectUsers(em).where('u.username', '=', username).executeTakeFirst();
-  if (!row) throw new NotFoundError('user', username);
+  const row = foundOrFail(
+    await selectUsers(em).where('u.username', '=', username).executeTakeFirst(),
+    'user',
+    username,
+  );
   return userRowMapper(em)(row);
 }
 
@@ -154,8 +156,11 @@ export async function usersWithRole(
   roleName: string,
   request: PageRequest = {},
 ): Promise<Page<UserView>> {
-  const role = await reader(em).selectFrom('roles').select('id').where('name', '=', roleName).executeTakeFirst();
-  if (!role) throw new NotFoundError('role', roleName);
+  const role = foundOrFail(
+    await reader(em).selectFrom('roles').select('id').where('name', '=', roleName).executeTakeFirst(),
+    'role',
+    roleName,
+  );
   return pageOfUsers(
     em,
     (eb) =>
