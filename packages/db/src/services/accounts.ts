@@ -1,14 +1,14 @@
 // Accounts and funds transfers. Balances change only through conditional UPDATEs
 // (balance = balance ± amount WHERE balance >= amount), never by writing back a value read earlier, so
 // concurrent transfers cannot lose updates on PostgreSQL's READ COMMITTED nor on SQLite.
-import { DeadlockException, LockWaitTimeoutException, raw } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { ExpressionBuilder } from 'kysely';
 import { Account, type IAccount, type ITransfer, Transfer, User } from '../entities/index.ts';
 import { ConflictError, InsufficientFundsError, InvalidError } from '../errors.ts';
 import { moneyColumns } from '../limits.ts';
 import { formatMoney, fromCents, maxCents, parseMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
-import { foundOrFail, unitOfWork } from '../unit-of-work.ts';
+import { foundOrFail, retryingDeadlocks, unitOfWork } from '../unit-of-work.ts';
 import { type Owner, requireOwnUser } from './ownership.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from './pagination.ts';
 import { moneySum, type RowOf, reader, rowDecoder, type ShopDB } from './read-model.ts';
@@ -178,9 +178,6 @@ async function findReplay(
   return { transfer: toTransferView(previous), replayed: true };
 }
 
-const MAX_ATTEMPTS = 5;
-const isRetryable = (error: unknown) => error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
-
 /**
  * Moves `amount` between two accounts: both sides and the ledger row, or nothing. Rows are updated in
  * ascending id order so concurrent transfers lock in one global order (no deadlock cycles); a deadlock or
@@ -198,7 +195,7 @@ export async function transferFunds(
   const replay = await findReplay(em, request, amount, owner);
   if (replay) return replay;
 
-  for (let attempt = 1; ; attempt++) {
+  return retryingDeadlocks(em, async () => {
     try {
       return await unitOfWork(em, async (tx) => {
         const legs = [
@@ -222,11 +219,9 @@ export async function transferFunds(
         const winner = await findReplay(em, request, amount, owner);
         if (winner) return winner;
       }
-      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-      em.clear();
-      await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 5 + Math.random() * 10));
+      throw error;
     }
-  }
+  });
 }
 
 /**

@@ -5,8 +5,8 @@ import { type ConflictDetail, ConflictError } from '../errors.ts';
 import { formatMoney, toCents } from '../money.ts';
 import type { EntityManager } from '../orm.ts';
 import { hashPassword } from '../passwords.ts';
-import { unitOfWork } from '../unit-of-work.ts';
-import { paramEncoder, reader } from './read-model.ts';
+import { foundOrFail, retryingDeadlocks, unitOfWork } from '../unit-of-work.ts';
+import { reader } from './read-model.ts';
 import { normalizeEmail, type UserView } from './user-reads.ts';
 
 export * from './user-reads.ts';
@@ -137,16 +137,12 @@ export function setUsersActive(em: EntityManager, ids: number[], isActive: boole
  * Users whose accounts appear in the ledger (from either side). The ledger is immutable and keeps both
  * accounts of every transfer (ON DELETE RESTRICT), so such users are never deleted: they are deactivated.
  */
-function withLedgerHistory(tx: EntityManager, userIds: 'inactive' | number) {
-  const param = paramEncoder(tx);
+function withLedgerHistory(tx: EntityManager, userIds: number[]) {
   return reader(tx)
     .selectFrom('accounts as a')
-    .innerJoin('users as u', 'u.id', 'a.owner_id')
     .select('a.owner_id')
     .distinct()
-    .where((eb) =>
-      userIds === 'inactive' ? eb('u.is_active', '=', param.bool(false) as boolean) : eb('u.id', '=', userIds),
-    )
+    .where('a.owner_id', 'in', userIds)
     .where((eb) =>
       eb.exists(
         eb
@@ -159,27 +155,31 @@ function withLedgerHistory(tx: EntityManager, userIds: 'inactive' | number) {
 }
 
 /**
- * Locks the users and then their accounts (PostgreSQL, MariaDB: FOR UPDATE; SQLite: the transaction already
- * holds the write lock), so the checks below stay true until the delete commits: a deposit or transfer into
- * one of their accounts, and an account being opened for them, wait for the delete (and then find the
- * account, or the user, gone) or, when they came first, are seen by it. Returns the accounts' balances.
+ * Locks the users (by primary key: on MariaDB a locking scan by `is_active` would lock every user and the
+ * gaps between them) and then their accounts (PostgreSQL, MariaDB: FOR UPDATE; SQLite: the transaction
+ * already holds the write lock), so the checks below stay true until the delete commits: a deposit or
+ * transfer into one of their accounts, and an account being opened for them, wait for the delete (and then
+ * find the account, or the user, gone) or, when they came first, are seen by it. Returns the users still
+ * matching, and those of them holding money.
  */
-async function lockForDeletion(tx: EntityManager, users: { id: number } | { isActive: false }) {
-  const locked = await tx.find(User, users, {
-    fields: ['id'],
-    orderBy: { id: 'asc' },
-    lockMode: LockMode.PESSIMISTIC_WRITE,
-  });
-  const ids = locked.map((user) => user.id);
-  const accounts = ids.length
+async function lockForDeletion(tx: EntityManager, ids: number[], where: { isActive?: false } = {}) {
+  if (ids.length === 0) return { ids, withMoney: new Set<number>() };
+  const lockMode = LockMode.PESSIMISTIC_WRITE;
+  const locked = await tx.find(
+    User,
+    { id: { $in: ids }, ...where },
+    { fields: ['id'], orderBy: { id: 'asc' }, lockMode },
+  );
+  const lockedIds = locked.map((user) => user.id);
+  const accounts = lockedIds.length
     ? await tx.find(
         Account,
-        { owner: { $in: ids } },
-        { fields: ['owner', 'balance'], orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+        { owner: { $in: lockedIds } },
+        { fields: ['owner', 'balance'], orderBy: { id: 'asc' }, lockMode },
       )
     : [];
   return {
-    ids,
+    ids: lockedIds,
     withMoney: new Set(accounts.filter((a) => toCents(formatMoney(a.balance)) > 0n).map((a) => a.owner.id)),
   };
 }
@@ -189,19 +189,21 @@ async function lockForDeletion(tx: EntityManager, users: { id: number } | { isAc
  * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
  */
 export async function deleteUser(em: EntityManager, id: number): Promise<void> {
-  await unitOfWork(em, async (tx) => {
-    const { ids, withMoney } = await lockForDeletion(tx, { id });
-    if (ids.length === 0) await tx.findOneOrFail(User, { id }, { fields: ['id'] }); // 404
-    if (withMoney.size > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
-    if ((await withLedgerHistory(tx, id)).length > 0) {
-      throw new ConflictError(
-        `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
-        'accounts',
-      );
-    }
-    // Profile, role links and (empty, unused) accounts go with the user through ON DELETE CASCADE.
-    await tx.nativeDelete(User, { id });
-  });
+  await retryingDeadlocks(em, () =>
+    unitOfWork(em, async (tx) => {
+      const { ids, withMoney } = await lockForDeletion(tx, [id]);
+      foundOrFail(ids[0], 'user', id);
+      if (withMoney.size > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
+      if ((await withLedgerHistory(tx, [id])).length > 0) {
+        throw new ConflictError(
+          `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
+          'accounts',
+        );
+      }
+      // Profile, role links and (empty, unused) accounts go with the user through ON DELETE CASCADE.
+      await tx.nativeDelete(User, { id });
+    }),
+  );
 }
 
 /**
@@ -211,17 +213,25 @@ export async function deleteUser(em: EntityManager, id: number): Promise<void> {
 export async function deleteInactiveUsers(
   em: EntityManager,
 ): Promise<{ deleted: number; keptWithBalance: number; keptWithHistory: number }> {
-  return unitOfWork(em, async (tx) => {
-    const { ids, withMoney } = await lockForDeletion(tx, { isActive: false });
-    if (ids.length === 0) return { deleted: 0, keptWithBalance: 0, keptWithHistory: 0 };
-    const withHistory = new Set((await withLedgerHistory(tx, 'inactive')).map((row) => row.owner_id));
-    const kept = new Set([...withMoney, ...withHistory]);
-    const doomed = ids.filter((userId) => !kept.has(userId));
-    const deleted = doomed.length ? await tx.nativeDelete(User, { id: { $in: doomed } }) : 0;
-    return {
-      deleted,
-      keptWithBalance: withMoney.size,
-      keptWithHistory: [...withHistory].filter((userId) => !withMoney.has(userId)).length,
-    };
-  });
+  return retryingDeadlocks(em, () =>
+    unitOfWork(em, async (tx) => {
+      // The candidates, read without locks; then locked by id, and kept only if still inactive.
+      const candidates = await tx.find(User, { isActive: false }, { fields: ['id'] });
+      const { ids, withMoney } = await lockForDeletion(
+        tx,
+        candidates.map((user) => user.id),
+        { isActive: false },
+      );
+      if (ids.length === 0) return { deleted: 0, keptWithBalance: 0, keptWithHistory: 0 };
+      const withHistory = new Set((await withLedgerHistory(tx, ids)).map((row) => row.owner_id));
+      const kept = new Set([...withMoney, ...withHistory]);
+      const doomed = ids.filter((userId) => !kept.has(userId));
+      const deleted = doomed.length ? await tx.nativeDelete(User, { id: { $in: doomed } }) : 0;
+      return {
+        deleted,
+        keptWithBalance: withMoney.size,
+        keptWithHistory: [...withHistory].filter((userId) => !withMoney.has(userId)).length,
+      };
+    }),
+  );
 }

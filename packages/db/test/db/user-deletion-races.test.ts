@@ -1,16 +1,42 @@
 // Deleting users while money moves: a user is deleted only when they hold no money and have no ledger
 // history, and that check must still be true when the rows go. A deposit, or an account opened with money,
 // that commits while the delete runs must make the delete refuse (409), never vanish with the account.
-import { useTestDatabase } from '@shop/db/testing';
+import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { deposit, getAccount, listAccountsForUser, openAccount } from '../../src/services/accounts.ts';
 import { createUser, deleteInactiveUsers, deleteUser, getUser, setUsersActive } from '../../src/services/users.ts';
 
 const { em } = useTestDatabase();
 
+/** The server's own view of a statement of this database waiting for a row lock held by another one. */
+const LOCK_WAITS: Record<string, string | undefined> = {
+  postgresql:
+    "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+  mariadb:
+    'select count(*) as n from information_schema.innodb_trx t join information_schema.processlist p ' +
+    "on p.id = t.trx_mysql_thread_id where t.trx_state = 'LOCK WAIT' and p.db = database()",
+};
+
+/** Resolves once `during` waits on a lock (or has settled); SQLite's writers queue inside the process instead. */
+async function blockedOrSettled(settled: Promise<unknown>): Promise<void> {
+  const query = LOCK_WAITS[testDialect];
+  let done = false;
+  void settled.finally(() => {
+    done = true;
+  });
+  const deadline = Date.now() + 10_000;
+  while (!done && Date.now() < deadline) {
+    if (!query) return void (await new Promise((resolve) => setTimeout(resolve, 100)));
+    const [row] = await em().getConnection().execute<{ n: number | string }[]>(query);
+    if (Number(row?.n) > 0) return;
+    // Not more often: MariaDB refreshes innodb_trx only when it was last read over 0.1 s ago.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
 /**
- * Runs `write` in a transaction that stays open until `during` has been started and has had time to reach
- * the rows; then commits it, and returns what `during` gave.
+ * Runs `write` in a transaction that stays open until `during` has been started and waits on the rows the
+ * transaction holds (or has finished without waiting); then commits it, and returns what `during` gave.
  */
 async function whileUncommitted<T>(
   write: Parameters<ReturnType<typeof em>['transactional']>[0],
@@ -24,8 +50,7 @@ async function whileUncommitted<T>(
       (reason: unknown) => ({ status: 'rejected', reason }) as const,
     );
     result = settled;
-    // Long enough for the delete to run its checks (or wait on the rows); not needed for correctness.
-    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 400))]);
+    await blockedOrSettled(settled);
   });
   return (await result) as PromiseSettledResult<T>;
 }
