@@ -1,35 +1,38 @@
 // The web build is shared by processes that start together (the main job per dialect, the browser tests) while
-// some of them already serve dist/: a stale build is rebuilt once, and dist/ is never seen emptied or half-written.
+// some of them already serve dist/: a missing or stale build is built once, and dist/ is never seen emptied or
+// half-written. Run on an output folder of its own, so the suites serving apps/web/dist meanwhile are not
+// touched (and cannot build it first).
 import { execFile } from 'node:child_process';
-import { readdirSync, utimesSync } from 'node:fs';
+import { readdirSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ensureWebBuild, WEB_DIST, webBuildReason } from '@shop/web/build';
-import { expect, it } from 'vitest';
+import { WEB_DIR, webBuildReason } from '@shop/web/build';
+import { afterAll, expect, it } from 'vitest';
 
+const DIST = path.join(WEB_DIR, `dist-test-${process.pid}`);
 const BUILD_MODULE = new URL('../../scripts/build.ts', import.meta.url).href;
 const ensureInChild = () =>
   promisify(execFile)(process.execPath, [
     '--input-type=module',
     '-e',
-    `import { ensureWebBuild } from '${BUILD_MODULE}'; await ensureWebBuild((line) => console.log(line));`,
+    `import { ensureWebBuild } from '${BUILD_MODULE}';
+     await ensureWebBuild((line) => console.log(line), { dist: ${JSON.stringify(DIST)} });`,
   ]);
 
-it('rebuilds a stale build once for three processes asking at once, and dist/ is complete whenever it exists', async () => {
-  await ensureWebBuild(() => {});
-  const index = path.join(WEB_DIST, 'index.html');
-  const longAgo = new Date(Date.now() - 24 * 3600_000);
-  utimesSync(index, longAgo, longAgo);
-  expect(webBuildReason()).toMatch(/changed since the last build/);
+afterAll(() => {
+  rmSync(DIST, { recursive: true, force: true });
+});
 
-  // One listing is one look at one directory: it either fails (dist/ is being swapped) or shows what a server
-  // would find there.
+/** Three processes ensure the build at once while this one looks at the folder, as a server would. */
+async function ensureThriceWhileLooking() {
+  // One listing is one look at one directory: it either fails (the folder is being swapped in) or shows what a
+  // server would find there.
   const incomplete: string[][] = [];
   let looking = true;
   const look = (async () => {
     while (looking) {
       try {
-        const entries = readdirSync(WEB_DIST);
+        const entries = readdirSync(DIST);
         if (!entries.includes('index.html') || !entries.includes('assets')) incomplete.push(entries);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -41,9 +44,19 @@ it('rebuilds a stale build once for three processes asking at once, and dist/ is
     looking = false;
   });
   await look;
+  return { builds: outputs.filter(({ stdout }) => stdout.includes('building the web app')).length, incomplete };
+}
 
-  expect(outputs.filter(({ stdout }) => stdout.includes('building the web app'))).toHaveLength(1);
-  expect(incomplete).toEqual([]);
-  expect(webBuildReason()).toBeNull();
-  expect(readdirSync(path.dirname(WEB_DIST)).filter((name) => name.startsWith('.dist-'))).toEqual([]);
+it('builds a missing build once for three processes asking at once, then a stale one once, never seen incomplete', async () => {
+  expect(webBuildReason(DIST)).toBe('no build yet');
+  expect(await ensureThriceWhileLooking()).toEqual({ builds: 1, incomplete: [] });
+  expect(webBuildReason(DIST)).toBeNull();
+
+  const longAgo = new Date(Date.now() - 24 * 3600_000);
+  utimesSync(path.join(DIST, 'index.html'), longAgo, longAgo);
+  expect(webBuildReason(DIST)).toMatch(/changed since the last build/);
+  expect(await ensureThriceWhileLooking()).toEqual({ builds: 1, incomplete: [] });
+  expect(webBuildReason(DIST)).toBeNull();
+  const name = path.basename(DIST);
+  expect(readdirSync(WEB_DIR).filter((entry) => entry.startsWith(`.${name}`))).toEqual([]);
 }, 120_000);
