@@ -31,7 +31,15 @@ export function errorsOf(procedure: RestProcedure): Record<number, string> {
   if (access === 'owner') errors[404] = 'not found, or not yours (the two look alike)';
   else if (/\{\w+\}/.test(openapi.path) || openapi.method !== 'GET') errors[404] = 'not found: `message` says what';
   if (openapi.method !== 'GET') errors[409] = 'conflict: `data.domain.field` names the field';
-  return { ...errors, ...rest?.errors };
+  if (['POST', 'PUT', 'PATCH'].includes(openapi.method)) {
+    errors[413] = 'the body is larger than the limit (API_MAX_BODY_BYTES)';
+    errors[415] = 'the body is not JSON (send content-type: application/json)';
+  }
+  for (const [status, description] of Object.entries(rest?.errors ?? {})) {
+    if (description === false) delete errors[Number(status)];
+    else errors[Number(status)] = description;
+  }
+  return errors;
 }
 
 const ERROR_SCHEMA = {
@@ -47,7 +55,10 @@ const ERROR_SCHEMA = {
       properties: {
         code: { type: 'string' },
         httpStatus: { type: 'integer' },
-        path: { type: 'string', description: 'the procedure behind the route' },
+        path: {
+          type: ['string', 'null'],
+          description: 'the procedure behind the route (null: the body was unreadable)',
+        },
         zodError: {
           description: 'for invalid input: the message of each field',
           oneOf: [
@@ -120,10 +131,11 @@ export function openApiDocument(): OpenAPIObject {
     ];
     if (!operation) throw new Error(`the OpenAPI document has no ${openapi.method} ${openapi.path}`);
     const ok = operation.responses['200'];
+    if (!ok) throw new Error(`the generator wrote no success response for ${openapi.method} ${openapi.path}`);
     const status = rest?.status ?? 200;
     const responses: Operation['responses'] = {};
     if (status === 204) responses['204'] = { description: 'done (no body)' };
-    else if (ok) {
+    else {
       responses[status] = {
         ...ok,
         ...(status === 201 && { description: 'created' }),

@@ -8,8 +8,11 @@ export interface RestMeta {
   status: 200 | 201 | 204;
   /** Location of what was created, `{id}` filled from the response: e.g. '/products/{id}'. */
   location?: `/${string}`;
-  /** Answers this route gives beyond those its access level, input and method imply (openapi.ts). */
-  errors?: Record<number, string>;
+  /**
+   * Answers this route gives beyond those its access level, input and method imply (openapi.ts), or `false`
+   * for one of those it cannot give.
+   */
+  errors?: Record<number, string | false>;
 }
 
 export interface RestOptions {
@@ -19,7 +22,7 @@ export interface RestOptions {
   location?: RestMeta['location'];
   description?: string;
   requestHeaders?: ZodObject;
-  /** e.g. `{ 422: 'insufficient funds' }`; 400/401/403/404/409 are derived (see openapi.ts). */
+  /** e.g. `{ 422: 'insufficient funds' }` or `{ 409: false }`; 400/401/403/404/409/413/415 are derived (openapi.ts). */
   errors?: RestMeta['errors'];
 }
 

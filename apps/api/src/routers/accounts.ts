@@ -5,6 +5,7 @@ import {
   listTransfers,
   openAccount,
   textLimits,
+  toCents,
   transferFunds,
   withdraw,
 } from '@shop/db';
@@ -40,11 +41,17 @@ const INSUFFICIENT = { 422: 'insufficient funds: the source account holds less t
 export const accountsRouter = {
   /** Customers open their own accounts, empty; only an admin sets an opening balance or another owner. */
   open: ownerProcedure
-    .meta(rest('POST', '/accounts', 'Open an account', { status: 201, location: '/accounts/{id}' }))
+    .meta(
+      rest('POST', '/accounts', 'Open an account', {
+        status: 201,
+        location: '/accounts/{id}',
+        errors: { 403: 'only an admin opens an account with a balance' },
+      }),
+    )
     .output(accountView)
     .input(z.object({ ownerId: id, initialDeposit: openingBalance.default('0') }))
     .mutation(({ ctx, input }) => {
-      if (!isAdmin(ctx.principal) && Number(input.initialDeposit) !== 0) {
+      if (!isAdmin(ctx.principal) && toCents(input.initialDeposit) !== 0n) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'only an admin can open an account with a balance' });
       }
       return openAccount(ctx.em, input.ownerId, input.initialDeposit, ctx.owner);

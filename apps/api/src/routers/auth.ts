@@ -19,7 +19,12 @@ export const authRouter = {
     .meta(
       rest('POST', '/auth/login', 'Sign in: returns the bearer token', {
         protect: false,
-        errors: { 401: 'unknown user or wrong password', 429: 'too many sign-in attempts: retry later' },
+        errors: {
+          401: 'unknown user or wrong password',
+          404: false,
+          409: false,
+          429: 'too many sign-in attempts: retry later',
+        },
       }),
     )
     .output(signedIn)
@@ -44,7 +49,7 @@ export const authRouter = {
       return session;
     }),
   logout: authedProcedure
-    .meta(rest('POST', '/auth/logout', 'Sign out (revokes this token)'))
+    .meta(rest('POST', '/auth/logout', 'Sign out (revokes this token)', { errors: { 404: false, 409: false } }))
     .output(z.object({ signedOut: z.literal(true) }))
     .mutation(async ({ ctx }) => {
       await logout(ctx.em, ctx.principal.sessionId);
