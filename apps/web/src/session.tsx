@@ -56,8 +56,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
   const signOut = useCallback(async () => {
-    // Revoked on the server first, so a copy of the token is worthless too; signed out here either way.
-    await client.auth.logout.mutate().catch(() => {});
+    // Revoked on the server first, so a copy of the token is worthless too; signed out here either way, and
+    // after 3 s at the latest when the server does not answer.
+    await Promise.race([
+      client.auth.logout.mutate().catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 3_000)),
+    ]);
     forget();
   }, [client, forget]);
   const value = useMemo<Session>(() => {

@@ -1,6 +1,6 @@
 // My account: profile, accounts with balances, transfers (one idempotency key per submission), ledger.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { describedBy, Field, Notice, Pager, ProblemNotice } from '../components.tsx';
 import { useSession } from '../session.tsx';
 import { describeProblem, type Me, useTRPC } from '../trpc.ts';
@@ -148,19 +148,16 @@ const newKey = () => crypto.randomUUID();
 function TransferForm({ fromAccounts, defaultFrom }: { fromAccounts: number[]; defaultFrom: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [form, setFormState] = useState({ from: String(defaultFrom), to: '', amount: '' });
-  // One key per submission: a double click, or sending the same transfer again after an error or a lost
-  // answer, moves money once; any change to the form makes it another transfer, with a key of its own.
-  const [key, setKey] = useState(newKey);
-  const setForm = (next: typeof form) => {
-    setFormState(next);
-    setKey(newKey());
-  };
+  const [form, setForm] = useState({ from: String(defaultFrom), to: '', amount: '' });
+  // One key per transfer: a double click, or sending the same transfer again after an error or a lost
+  // answer, reuses the key of the last attempt and moves money once; a different transfer gets a new key.
+  // A ref, not state: a double click submits twice before the page renders again.
+  const lastAttempt = useRef<{ transfer: string; key: string } | null>(null);
   const transfer = useMutation(
     trpc.accounts.transfer.mutationOptions({
       onSuccess: async () => {
-        setFormState((f) => ({ ...f, to: '', amount: '' }));
-        setKey(newKey());
+        setForm((f) => ({ ...f, to: '', amount: '' }));
+        lastAttempt.current = null;
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.accounts.listForUser.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.accounts.ledger.queryKey() }),
@@ -174,12 +171,12 @@ function TransferForm({ fromAccounts, defaultFrom }: { fromAccounts: number[]; d
   const besideInputs = fields.toAccountId !== undefined || fields.amount !== undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    transfer.mutate({
-      fromAccountId: Number(form.from),
-      toAccountId: Number(form.to),
-      amount: form.amount,
-      idempotencyKey: key,
-    });
+    const input = { fromAccountId: Number(form.from), toAccountId: Number(form.to), amount: form.amount };
+    const transferText = JSON.stringify(input);
+    const previous = lastAttempt.current;
+    const idempotencyKey = previous?.transfer === transferText ? previous.key : newKey();
+    lastAttempt.current = { transfer: transferText, key: idempotencyKey };
+    transfer.mutate({ ...input, idempotencyKey });
   };
   return (
     <form onSubmit={submit} aria-labelledby="transfer-heading" className="transfer">

@@ -132,6 +132,49 @@ describe('sessions and accounts in a browser', () => {
   });
 });
 
+/** The idempotency keys of every transfer request the page sends from now on. */
+function transferKeys(): string[] {
+  const keys: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().includes('/trpc/accounts.transfer')) return;
+    const body = JSON.parse(request.postData() ?? '{}') as Record<string, { json?: { idempotencyKey?: string } }>;
+    for (const call of Object.values(body)) if (call.json?.idempotencyKey) keys.push(call.json.idempotencyKey);
+  });
+  return keys;
+}
+
+describe('idempotency keys in a browser', () => {
+  it('sends one key for a double click, and the same key for a transfer edited back after a lost answer', async () => {
+    await signIn(page, origin, 'alice');
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$100.00');
+    const keys = transferKeys();
+    await page.getByLabel('To account number').fill(String(shop.bob.accountId));
+    await page.getByLabel('Amount').fill('1.00');
+    await page.getByRole('button', { name: 'Send money' }).dblclick();
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$99.00');
+    expect(new Set(keys).size).toBe(1);
+
+    await page.route(
+      '**/trpc/accounts.transfer**',
+      async (route) => {
+        await route.fetch();
+        await route.abort('connectionreset');
+      },
+      { times: 1 },
+    );
+    await sendMoney(shop.bob.accountId, '2.00');
+    await page.getByText('The shop cannot be reached.').waitFor();
+    await page.getByLabel('Amount').fill('3.00');
+    await page.getByLabel('Amount').fill('2.00'); // the same transfer after all
+    await page.getByRole('button', { name: 'Send money' }).click();
+    await page.getByText(`Moved $2.00 to account #${shop.bob.accountId}.`).waitFor();
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$97.00');
+    expect(keys.slice(-2)[0]).toBe(keys.slice(-2)[1]);
+    expect(new Set(keys).size).toBe(2);
+  });
+});
+
 describe('admin pages in a browser', () => {
   it('finds a user, deactivates and activates them, and adds and removes a role', async () => {
     await signIn(page, origin, 'admin');
