@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ACCEPTED_FORMS } from '../src/database-url.ts';
 import { checkDrift, migrationStatus, resetDatabase } from '../src/migrations.ts';
 import { exportProductsNdjson } from '../src/services/export.ts';
 import { runDbScript } from './runner.ts';
@@ -10,8 +11,7 @@ import { runDbScript } from './runner.ts';
 const HELP = `usage: pnpm db:<command>   (or: node packages/db/scripts/db.ts <command> [options])
 
 Acts on DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; production: required).
-Accepted forms: sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:, a file path,
-postgresql://user:pass@host:port/db (postgres:// too), mysql://user:pass@host:port/db (mariadb:// too).
+Accepted forms: ${ACCEPTED_FORMS}.
 Relative paths are relative to the repository root.
 
 commands:
