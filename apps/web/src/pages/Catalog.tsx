@@ -1,9 +1,9 @@
 // The catalog: filters, ordering and view live in the URL (a reload or a shared link shows the same page);
 // numbered pages use products.list, "load more" walks products.cursorList.
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Field, Notice, Pager, ProblemNotice } from '../components.tsx';
+import { describedBy, Field, Notice, Pager, ProblemNotice } from '../components.tsx';
 import { describeProblem, type Product, useTRPC, useTRPCClient } from '../trpc.ts';
 
 const PER_PAGE = 12;
@@ -41,6 +41,8 @@ export function Catalog() {
   const trpc = useTRPC();
   const { params, filters, page, view, update } = useFilters();
   const categories = useQuery(trpc.categories.list.queryOptions());
+  // The list's zod field errors (a malformed price in the URL), shown beside the filter inputs they name.
+  const [filterErrors, setFilterErrors] = useState<Record<string, string>>({});
   const [draft, setDraft] = useState(() => ({
     q: params.get('q') ?? '',
     min: params.get('min') ?? '',
@@ -59,8 +61,14 @@ export function Catalog() {
     <section aria-labelledby="catalog-heading">
       <h1 id="catalog-heading">Catalog</h1>
       <form className="filters" onSubmit={apply} aria-label="Filter products">
-        <Field id="q" label="Name contains">
-          <input id="q" type="search" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
+        <Field id="q" label="Name contains" error={filterErrors.nameContains}>
+          <input
+            id="q"
+            type="search"
+            value={draft.q}
+            onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+            {...describedBy('q', filterErrors.nameContains)}
+          />
         </Field>
         <Field id="category" label="Category">
           <select
@@ -76,20 +84,22 @@ export function Catalog() {
             ))}
           </select>
         </Field>
-        <Field id="min" label="Min price">
+        <Field id="min" label="Min price" error={filterErrors.minPrice}>
           <input
             id="min"
             inputMode="decimal"
             value={draft.min}
             onChange={(e) => setDraft({ ...draft, min: e.target.value })}
+            {...describedBy('min', filterErrors.minPrice)}
           />
         </Field>
-        <Field id="max" label="Max price">
+        <Field id="max" label="Max price" error={filterErrors.maxPrice}>
           <input
             id="max"
             inputMode="decimal"
             value={draft.max}
             onChange={(e) => setDraft({ ...draft, max: e.target.value })}
+            {...describedBy('max', filterErrors.maxPrice)}
           />
         </Field>
         <div className="field checkbox">
@@ -140,22 +150,44 @@ export function Catalog() {
         </button>
       </p>
       {view === 'pages' ? (
-        <NumberedPages filters={filters} page={page} onPage={(p) => update({ page: p > 1 ? String(p) : undefined })} />
+        <NumberedPages
+          filters={filters}
+          page={page}
+          onPage={(p) => update({ page: p > 1 ? String(p) : undefined })}
+          onFieldErrors={setFilterErrors}
+        />
       ) : (
-        <LoadMore filters={filters} />
+        <LoadMore filters={filters} onFieldErrors={setFilterErrors} />
       )}
     </section>
   );
 }
 
 type Filters = ReturnType<typeof useFilters>['filters'];
+type FieldErrorsReport = (fields: Record<string, string>) => void;
 
-function NumberedPages({ filters, page, onPage }: { filters: Filters; page: number; onPage: (page: number) => void }) {
+/** Tells the form which of its inputs the current result's error names (none once it answers). */
+function useFieldErrors(error: unknown, report: FieldErrorsReport) {
+  useEffect(() => report(error ? describeProblem(error).fields : {}), [error, report]);
+}
+
+function NumberedPages({
+  filters,
+  page,
+  onPage,
+  onFieldErrors,
+}: {
+  filters: Filters;
+  page: number;
+  onPage: (page: number) => void;
+  onFieldErrors: FieldErrorsReport;
+}) {
   const trpc = useTRPC();
   const list = useQuery({
     ...trpc.products.list.queryOptions({ ...filters, page, perPage: PER_PAGE }),
     placeholderData: keepPreviousData,
   });
+  useFieldErrors(list.error, onFieldErrors);
   if (list.isPending) return <p aria-busy="true">Loading products…</p>;
   if (list.error) return <FilterProblem error={list.error} />;
   const result = list.data;
@@ -171,7 +203,7 @@ function NumberedPages({ filters, page, onPage }: { filters: Filters; page: numb
   );
 }
 
-function LoadMore({ filters }: { filters: Filters }) {
+function LoadMore({ filters, onFieldErrors }: { filters: Filters; onFieldErrors: FieldErrorsReport }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const input = { ...filters, first: PER_PAGE };
@@ -181,6 +213,7 @@ function LoadMore({ filters }: { filters: Filters }) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  useFieldErrors(pages.error, onFieldErrors);
   if (pages.isPending) return <p aria-busy="true">Loading products…</p>;
   if (pages.error) return <FilterProblem error={pages.error} />;
   const products = pages.data.pages.flatMap((p) => p.items);
@@ -204,11 +237,14 @@ function LoadMore({ filters }: { filters: Filters }) {
   );
 }
 
+/** The list's error: field errors are beside their inputs, so here only a sentence saying so. */
 function FilterProblem({ error }: { error: unknown }) {
   const { fields } = describeProblem(error);
-  const fieldNames: Record<string, string> = { minPrice: 'Min price', maxPrice: 'Max price', nameContains: 'Name' };
-  const named = Object.entries(fields).map(([field, message]) => `${fieldNames[field] ?? field}: ${message}`);
-  return named.length ? <Notice tone="error">{named.join('. ')}</Notice> : <ProblemNotice error={error} />;
+  return Object.keys(fields).length ? (
+    <Notice tone="error">Please correct the highlighted filters.</Notice>
+  ) : (
+    <ProblemNotice error={error} />
+  );
 }
 
 function ProductGrid({ products }: { products: Product[] }) {

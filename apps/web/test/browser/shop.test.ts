@@ -49,6 +49,12 @@ describe('the shop in a browser', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('30 products');
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await expect.poll(() => page.getByText('Page 2 of 3').count()).toBe(1);
+    const catalogPages = page.getByRole('navigation', { name: 'Catalog pages' });
+    await catalogPages.getByRole('button', { name: 'Page 3', exact: true }).click();
+    await expect.poll(() => page.getByText('Page 3 of 3').count()).toBe(1);
+    expect(await page.locator('.card').count()).toBe(6); // 30 products, 12 a page
+    await catalogPages.getByRole('button', { name: 'Page 2', exact: true }).click();
+    await expect.poll(() => page.getByText('Page 2 of 3').count()).toBe(1);
     if (shots) await screenshot(page, 'catalog');
     await page.getByRole('button', { name: 'load more', exact: true }).click();
     await expect.poll(() => page.locator('.card').count()).toBe(12);
@@ -64,11 +70,14 @@ describe('the shop in a browser', () => {
     expect(await page.locator('article .price').textContent()).toBe('$7.50');
   });
 
-  it('shows an empty state, and a field error for a malformed price filter', async () => {
+  it('shows an empty state, and a malformed price filter’s error beside its input', async () => {
     await page.goto(`${origin}/?q=nothing-like-this`);
     await page.getByText('No products match these filters.').waitFor();
     await page.goto(`${origin}/?min=1,5`);
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Min price: a decimal string/);
+    await expect.poll(() => page.locator('#min-error').textContent()).toMatch(/^a decimal string/);
+    expect(await page.getByLabel('Min price').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Max price').getAttribute('aria-invalid')).toBeNull();
+    await page.getByText('Please correct the highlighted filters.').waitFor();
   });
 
   it('signs in, transfers funds once per submission, shows insufficient funds, and updates balance and ledger', async () => {
