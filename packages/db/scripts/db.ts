@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCEPTED_FORMS } from '../src/database-url.ts';
 import { checkDrift, migrationStatus, resetDatabase } from '../src/migrations.ts';
+import { dialectOf } from '../src/orm.ts';
 import { exportProductsNdjson } from '../src/services/export.ts';
 import { runDbScript } from './runner.ts';
 
@@ -104,6 +105,9 @@ await runDbScript(
         const out = values.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : undefined;
         if (out) await mkdir(path.dirname(out), { recursive: true });
         const stream = out ? createWriteStream(out) : process.stdout;
+        // One pass in key order gains nothing from SQLite's memory map, and every page it maps counts towards
+        // the process's RSS (1M products: 324 MiB with the map, 143 MiB without): read, don't map.
+        if (dialectOf(orm.em) === 'sqlite') await orm.em.getConnection().execute('pragma mmap_size = 0');
         const count = await exportProductsNdjson(orm.em.fork(), stream, (n) => log(`exported ${n} products…`));
         if (out)
           await new Promise<void>((resolve, reject) =>
