@@ -57,7 +57,7 @@ const ERROR_SCHEMA = {
         httpStatus: { type: 'integer' },
         path: {
           type: ['string', 'null'],
-          description: 'the procedure behind the route (null: the body was unreadable)',
+          description: 'the procedure behind the route (absent when the body could not be read)',
         },
         zodError: {
           description: 'for invalid input: the message of each field',

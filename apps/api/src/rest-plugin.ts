@@ -6,9 +6,9 @@
 // the procedures' shared zod schemas, after which tRPC calls too would take "1" for an id and "false" as
 // true. Here path and query strings are converted per field, strictly, and nothing else is touched.
 import scalar from '@scalar/fastify-api-reference';
-import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, type TRPCError } from '@trpc/server';
+import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { OpenAPIObject } from 'trpc-to-openapi';
 import type { ZodType } from 'zod';
 import { FASTIFY_ERRORS } from './errors.ts';
@@ -73,19 +73,38 @@ export interface RestPluginOptions {
   only?: readonly string[];
 }
 
+/** An error answer over REST: `{ message, code, data }`, `data` from the router's one error formatter. */
+function sendError(
+  reply: FastifyReply,
+  error: TRPCError,
+  call: {
+    path: string | undefined;
+    type: Procedure['_def']['type'] | 'unknown';
+    input: unknown;
+    ctx: Context | undefined;
+  },
+) {
+  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, ...call });
+  return reply
+    .code(getHTTPStatusCodeFromError(error))
+    .send({ message: shape.message, code: error.code, data: shape.data });
+}
+
+// Generated once per process: the plugin serves it under REST_PREFIX and at the root.
+let document: OpenAPIObject | undefined;
+
 export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { contextOf, only }, done) => {
   // A body fastify could not read (malformed JSON, too large, another media type) gets the routes' error shape.
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-    const httpStatus = error.statusCode ?? 500;
-    const code = FASTIFY_ERRORS[httpStatus];
+    const code = FASTIFY_ERRORS[error.statusCode ?? 500];
     if (!code) throw error;
-    reply.code(httpStatus).send({
-      message: error.message,
-      code,
-      data: { code, httpStatus, path: null, zodError: null, domain: null },
+    return sendError(reply, new TRPCError({ code, message: error.message }), {
+      path: undefined,
+      type: 'unknown',
+      input: undefined,
+      ctx: undefined,
     });
   });
-  let document: OpenAPIObject | undefined;
   app.get('/openapi.json', async () => {
     document ??= openApiDocument();
     return document;
@@ -124,17 +143,7 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
           const error: TRPCError = getTRPCErrorFromUnknown(cause);
           if (error.code === 'INTERNAL_SERVER_ERROR')
             request.log.error({ path, err: error.cause ?? error }, 'procedure failed');
-          const shape = getTRPCErrorShape({
-            config: appRouter._def._config,
-            error,
-            type: procedure._def.type,
-            path,
-            input,
-            ctx,
-          });
-          return reply
-            .code(getHTTPStatusCodeFromError(error))
-            .send({ message: shape.message, code: error.code, data: shape.data });
+          return sendError(reply, error, { path, type: procedure._def.type, input, ctx });
         }
       },
     });
