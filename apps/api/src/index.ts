@@ -1,2 +1,2 @@
-export { type AppRouter, appRouter, createCaller } from './router.ts';
-export type { Context } from './trpc.ts';
+export type { Context } from './trpc/init.ts';
+export { type AppRouter, appRouter, createCaller } from './trpc/router.ts';

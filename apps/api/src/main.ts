@@ -1,6 +1,6 @@
 // Starts the API: `node src/main.ts [--migrate]` (see --help). Ctrl-C / SIGTERM shut it down gracefully.
 import { parseArgs } from 'node:util';
-import { runApi } from './cluster.ts';
+import { runApi } from './process/cluster.ts';
 
 const HELP = `usage: node apps/api/src/main.ts [--migrate]
 

@@ -5,8 +5,8 @@ import { createCategory, createProduct, createUser, openAccount, upsertProfile }
 import { useTestDatabase } from '@shop/db/testing';
 import { TRPCError } from '@trpc/server';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { appRouter } from '../src/router.ts';
-import type { Access, Meta } from '../src/trpc.ts';
+import type { Access, Meta } from '../src/trpc/init.ts';
+import { appRouter } from '../src/trpc/router.ts';
 import { callerFor, signedInUser } from './caller.ts';
 
 const { db } = useTestDatabase();

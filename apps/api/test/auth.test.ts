@@ -4,9 +4,9 @@ import { useTestDatabase } from '@shop/db/testing';
 import { TRPCError } from '@trpc/server';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { LoginLimiter } from '../src/login-limiter.ts';
-import { createCaller } from '../src/router.ts';
-import { createContext } from '../src/trpc.ts';
+import { createContext } from '../src/trpc/init.ts';
+import { LoginLimiter } from '../src/trpc/login-limiter.ts';
+import { createCaller } from '../src/trpc/router.ts';
 import { callerFor, signedInUser } from './caller.ts';
 
 const { db } = useTestDatabase();

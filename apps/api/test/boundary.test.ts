@@ -4,8 +4,8 @@ import { openAccount, Role, transferFunds } from '@shop/db';
 import { useTestDatabase } from '@shop/db/testing';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LoginLimiter } from '../src/login-limiter.ts';
-import { createCallerFactory, createContext, dbProcedure, router } from '../src/trpc.ts';
+import { createCallerFactory, createContext, dbProcedure, router } from '../src/trpc/init.ts';
+import { LoginLimiter } from '../src/trpc/login-limiter.ts';
 import { callerFor, signedInUser } from './caller.ts';
 
 const { db, em } = useTestDatabase();

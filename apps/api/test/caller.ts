@@ -1,9 +1,9 @@
 import { assignRole, createRole, createUser, login, Role } from '@shop/db';
 import type { TestDatabase } from '@shop/db/testing';
 import { pino } from 'pino';
-import { LoginLimiter } from '../src/login-limiter.ts';
-import { createCaller } from '../src/router.ts';
-import { createContext } from '../src/trpc.ts';
+import { createContext } from '../src/trpc/init.ts';
+import { LoginLimiter } from '../src/trpc/login-limiter.ts';
+import { createCaller } from '../src/trpc/router.ts';
 
 export interface CallerOptions {
   token?: string | null;

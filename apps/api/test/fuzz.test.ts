@@ -34,9 +34,9 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import superjson from 'superjson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appRouter } from '../src/router.ts';
-import { type ApiApp, createApiServer } from '../src/server.ts';
-import type { Access, Meta } from '../src/trpc.ts';
+import { type ApiApp, createApiServer } from '../src/http/server.ts';
+import type { Access, Meta } from '../src/trpc/init.ts';
+import { appRouter } from '../src/trpc/router.ts';
 import {
   type Caller,
   type FuzzCase,

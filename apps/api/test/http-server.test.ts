@@ -11,7 +11,7 @@ import type { Orm } from '@shop/db';
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiServer, createApiServer } from '../src/server.ts';
+import { type ApiServer, createApiServer } from '../src/http/server.ts';
 
 const { db } = useTestDatabase();
 

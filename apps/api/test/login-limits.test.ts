@@ -8,8 +8,8 @@ import { createUser, type Orm, openOrm, requireMigrated } from '@shop/db';
 import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LOGIN_LIMITS } from '../src/login-limiter.ts';
-import { type ApiServer, createApiServer } from '../src/server.ts';
+import { type ApiServer, createApiServer } from '../src/http/server.ts';
+import { DEFAULT_LOGIN_LIMITS } from '../src/trpc/login-limiter.ts';
 
 const unavailable = serverUnavailable();
 

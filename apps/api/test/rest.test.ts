@@ -5,10 +5,10 @@ import { ensureAdmin } from '@shop/db';
 import { useTestDatabase } from '@shop/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NOT_OVER_REST } from '../src/rest-meta.ts';
-import { openApiDocument, restProcedures } from '../src/rest-plugin.ts';
-import { appRouter } from '../src/router.ts';
-import { type ApiServer, createApiServer } from '../src/server.ts';
+import { openApiDocument, restProcedures } from '../src/http/rest.ts';
+import { type ApiServer, createApiServer } from '../src/http/server.ts';
+import { NOT_OVER_REST } from '../src/trpc/rest-meta.ts';
+import { appRouter } from '../src/trpc/router.ts';
 import { callerFor } from './caller.ts';
 
 const { db } = useTestDatabase();

@@ -3,8 +3,8 @@ import { stdin, stdout } from 'node:process';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { textLimits } from '../src/limits.ts';
-import { ensureAdmin } from '../src/services/auth.ts';
+import { textLimits } from '../src/domain/limits.ts';
+import { ensureAdmin } from '../src/services/auth/sessions.ts';
 import { runDbScript } from './runner.ts';
 
 const HELP = `usage: pnpm db:create-admin [-- --reset-password]

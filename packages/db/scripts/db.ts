@@ -3,10 +3,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCEPTED_FORMS } from '../src/database-url.ts';
-import { checkDrift, migrationStatus, resetDatabase } from '../src/migrations.ts';
-import { dialectOf } from '../src/orm.ts';
-import { exportProductsNdjson } from '../src/services/export.ts';
+import { ACCEPTED_FORMS } from '../src/driver/database-url.ts';
+import { checkDrift, migrationStatus, resetDatabase } from '../src/driver/migrations.ts';
+import { dialectOf } from '../src/driver/orm.ts';
+import { exportProductsNdjson } from '../src/services/products/export.ts';
 import { runDbScript } from './runner.ts';
 
 const HELP = `usage: pnpm db:<command>   (or: node packages/db/scripts/db.ts <command> [options])

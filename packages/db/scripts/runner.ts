@@ -2,11 +2,11 @@
 // "migrations applied?" check, and failures as one clear line with exit code 1. Driver exceptions are
 // translated into domain errors here, the scripts' boundary, as the dbProcedure middleware does for the API.
 
-import { describeTarget } from '../src/database-url.ts';
-import { type DatabaseSettings, loadDatabaseSettings } from '../src/env.ts';
-import { toDomainError } from '../src/errors.ts';
-import { requireMigrated } from '../src/migrations.ts';
-import { type Orm, openOrm } from '../src/orm.ts';
+import { describeTarget } from '../src/driver/database-url.ts';
+import { toDomainError } from '../src/driver/driver-errors.ts';
+import { type DatabaseSettings, loadDatabaseSettings } from '../src/driver/env.ts';
+import { requireMigrated } from '../src/driver/migrations.ts';
+import { type Orm, openOrm } from '../src/driver/orm.ts';
 
 export interface ScriptContext {
   orm: Orm;

@@ -2,7 +2,7 @@
 // their fields and an error's stack), JSON lines in production.
 import { PassThrough } from 'node:stream';
 import { expect, it } from 'vitest';
-import { createLogger } from '../../src/start.ts';
+import { createLogger } from '../../src/process/logger.ts';
 
 function capture(format: 'pretty' | 'json') {
   const out = new PassThrough();

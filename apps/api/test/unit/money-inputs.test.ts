@@ -3,7 +3,7 @@ import { type MoneyColumn, moneyColumns, parseMoney } from '@shop/db';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { openingBalance, price } from '../../src/schemas.ts';
+import { openingBalance, price } from '../../src/trpc/schemas.ts';
 
 const serviceAccepts = (text: string, column: MoneyColumn) => {
   try {

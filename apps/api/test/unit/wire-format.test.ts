@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { serializeOutput, transformer } from '../../src/wire-format.ts';
+import { serializeOutput, transformer } from '../../src/trpc/wire-format.ts';
 
 // Keys with superjson's path metacharacters and prototype names, besides ordinary ones.
 const key = fc.oneof(fc.string(), fc.constantFrom('a.b', 'a\\b', '\\.', '', '__proto__', 'constructor', '0'));

@@ -1,7 +1,7 @@
 // Page-number pagination in the shape of Flask-SQLAlchemy's paginate(error_out=False), with totals that
 // stay cheap on large tables: rows are counted exactly up to a limit, past it `total` is a lower bound.
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { ShopDB } from './read-model.ts';
+import type { ShopDB } from '../driver/sql.ts';
 
 export interface PageRequest {
   page?: number;

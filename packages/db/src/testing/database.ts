@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { DatabaseTarget } from '../database-url.ts';
-import { type Dialect, type Orm, type OrmOptions, openOrm } from '../orm.ts';
+import type { DatabaseTarget } from '../driver/database-url.ts';
+import { type Dialect, type Orm, type OrmOptions, openOrm } from '../driver/orm.ts';
 
 /** The dialect this vitest project runs against (set per project in the vitest config). */
 export const testDialect = (process.env.TEST_DIALECT ?? 'sqlite') as Dialect;

@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError } from '../../src/domain/errors.ts';
 import { Transfer } from '../../src/entities/index.ts';
-import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError } from '../../src/errors.ts';
 import {
   deposit,
   getAccount,
@@ -11,8 +11,8 @@ import {
   totalBalance,
   transferFunds,
   withdraw,
-} from '../../src/services/accounts.ts';
-import { createUser } from '../../src/services/users.ts';
+} from '../../src/services/accounts/writes.ts';
+import { createUser } from '../../src/services/users/writes.ts';
 
 const { em, db } = useTestDatabase();
 

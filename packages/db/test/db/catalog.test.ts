@@ -1,14 +1,14 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { InvalidError, NotFoundError } from '../../src/domain/errors.ts';
 import { Category, Product } from '../../src/entities/index.ts';
-import { InvalidError, NotFoundError } from '../../src/errors.ts';
 import {
   createCategory,
   deleteCategory,
   getCategory,
   listCategories,
   renameCategory,
-} from '../../src/services/categories.ts';
+} from '../../src/services/categories/writes.ts';
 import {
   createProduct,
   createProducts,
@@ -17,7 +17,7 @@ import {
   listProducts,
   productSummaries,
   updateProduct,
-} from '../../src/services/products.ts';
+} from '../../src/services/products/writes.ts';
 
 const { em } = useTestDatabase();
 

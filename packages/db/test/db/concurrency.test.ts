@@ -5,18 +5,18 @@
 //   means: interleaved callers queueing for the one connection).
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { InsufficientFundsError } from '../../src/domain/errors.ts';
+import { formatMoney, toCents } from '../../src/domain/money.ts';
+import type { EntityManager } from '../../src/driver/orm.ts';
 import { Account, Transfer } from '../../src/entities/index.ts';
-import { InsufficientFundsError } from '../../src/errors.ts';
-import { formatMoney, toCents } from '../../src/money.ts';
-import type { EntityManager } from '../../src/orm.ts';
 import {
   type AccountView,
   openAccount,
   type TransferRequest,
   totalBalance,
   transferFunds,
-} from '../../src/services/accounts.ts';
-import { createUsers } from '../../src/services/users.ts';
+} from '../../src/services/accounts/writes.ts';
+import { createUsers } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 

@@ -2,12 +2,13 @@
 // and a failed statement leaves the database as it was.
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { ConflictError, InvalidError } from '../../src/domain/errors.ts';
+import { formatMoney } from '../../src/domain/money.ts';
+import { translateErrors } from '../../src/driver/driver-errors.ts';
 import { Account, Category, Product, Transfer, User } from '../../src/entities/index.ts';
-import { ConflictError, InvalidError, translateErrors } from '../../src/errors.ts';
-import { formatMoney } from '../../src/money.ts';
-import { getAccount, openAccount } from '../../src/services/accounts.ts';
-import { createCategory } from '../../src/services/categories.ts';
-import { createUser, getUser, listUsers, updateUser } from '../../src/services/users.ts';
+import { getAccount, openAccount } from '../../src/services/accounts/writes.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
+import { createUser, getUser, listUsers, updateUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 const now = new Date();

@@ -1,10 +1,15 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
-import { createCategory } from '../../src/services/categories.ts';
-import { createProducts, listProducts, listProductsByCursor, productSummaries } from '../../src/services/products.ts';
-import { upsertProfile } from '../../src/services/profiles.ts';
-import { assignRole, createRole } from '../../src/services/roles.ts';
-import { createUsers, listUsers } from '../../src/services/users.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
+import {
+  createProducts,
+  listProducts,
+  listProductsByCursor,
+  productSummaries,
+} from '../../src/services/products/writes.ts';
+import { upsertProfile } from '../../src/services/profiles/writes.ts';
+import { assignRole, createRole } from '../../src/services/roles/writes.ts';
+import { createUsers, listUsers } from '../../src/services/users/writes.ts';
 
 const { em, db } = useTestDatabase();
 

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { Product } from '../../src/entities/index.ts';
-import { createCategory } from '../../src/services/categories.ts';
-import { exportProductsNdjson, iterateProducts } from '../../src/services/export.ts';
-import { createProducts, type ProductView } from '../../src/services/products.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
+import { exportProductsNdjson, iterateProducts } from '../../src/services/products/export.ts';
+import { createProducts, type ProductView } from '../../src/services/products/writes.ts';
 
 const { em } = useTestDatabase();
 

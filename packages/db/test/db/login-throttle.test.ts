@@ -9,7 +9,7 @@ import {
   penalize,
   purgeExpiredBudgets,
   resetBudget,
-} from '../../src/services/login-throttle.ts';
+} from '../../src/services/auth/login-throttle.ts';
 
 const { db, em } = useTestDatabase();
 

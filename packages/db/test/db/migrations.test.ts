@@ -3,7 +3,7 @@
 // limits shared by all processes, and the duplicate idx_username_email dropped): down is checked step by step.
 import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkDrift, migrationStatus, resetDatabase } from '../../src/migrations.ts';
+import { checkDrift, migrationStatus, resetDatabase } from '../../src/driver/migrations.ts';
 
 // MariaDB's folder starts with one initial migration of the schema as it was when the dialect was added.
 const MIGRATIONS =

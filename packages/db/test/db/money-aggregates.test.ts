@@ -2,11 +2,11 @@
 // two places in SQL, balances are rounded at every write, and a balance shown can always be withdrawn.
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
-import { deposit, openAccount, totalBalance, transferFunds, withdraw } from '../../src/services/accounts.ts';
-import { categoryStats, createCategory } from '../../src/services/categories.ts';
-import { createProducts } from '../../src/services/products.ts';
-import { moneySum, reader } from '../../src/services/read-model.ts';
-import { createUser } from '../../src/services/users.ts';
+import { moneySum, reader } from '../../src/driver/sql.ts';
+import { deposit, openAccount, totalBalance, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
+import { categoryStats, createCategory } from '../../src/services/categories/writes.ts';
+import { createProducts } from '../../src/services/products/writes.ts';
+import { createUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 

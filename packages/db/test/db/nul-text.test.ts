@@ -3,12 +3,12 @@
 // statement short where MikroORM writes the value into the SQL text; MariaDB stored it.
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { InvalidError } from '../../src/domain/errors.ts';
 import { Category, Product, User, UserProfile } from '../../src/entities/index.ts';
-import { InvalidError } from '../../src/errors.ts';
-import { createCategory } from '../../src/services/categories.ts';
-import { createProduct, createProducts, updateProduct } from '../../src/services/products.ts';
-import { upsertProfile } from '../../src/services/profiles.ts';
-import { createUser, updateUser } from '../../src/services/users.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
+import { createProduct, createProducts, updateProduct } from '../../src/services/products/writes.ts';
+import { upsertProfile } from '../../src/services/profiles/writes.ts';
+import { createUser, updateUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 const NUL = '\u0000';

@@ -1,9 +1,9 @@
 // Page totals past EXACT_TOTAL_UP_TO: a lower bound flagged inexact, hasNext still exact, one statement a page.
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
-import { createCategory } from '../../src/services/categories.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
 import { EXACT_TOTAL_UP_TO } from '../../src/services/pagination.ts';
-import { createProducts, listProducts } from '../../src/services/products.ts';
+import { createProducts, listProducts } from '../../src/services/products/writes.ts';
 
 const { em, db } = useTestDatabase();
 

@@ -1,10 +1,10 @@
 // PostgreSQL: the read paths' parameterized queries run as named statements, parsed once per connection.
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { statementNamer } from '../../src/driver/postgres-statement-names.ts';
 import { Product } from '../../src/entities/index.ts';
-import { statementNamer } from '../../src/postgres-statement-names.ts';
-import { createCategory } from '../../src/services/categories.ts';
-import { createProducts, getProduct, listProducts } from '../../src/services/products.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
+import { createProducts, getProduct, listProducts } from '../../src/services/products/writes.ts';
 
 const { em } = useTestDatabase();
 

@@ -2,8 +2,8 @@
 import { Cursor } from '@mikro-orm/core';
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
-import { InvalidError } from '../../src/errors.ts';
-import { categoryStats, createCategory, listCategories } from '../../src/services/categories.ts';
+import { InvalidError } from '../../src/domain/errors.ts';
+import { categoryStats, createCategory, listCategories } from '../../src/services/categories/writes.ts';
 import {
   createProduct,
   createProducts,
@@ -11,7 +11,7 @@ import {
   listProductsByCursor,
   type ProductOrderField,
   productSummaries,
-} from '../../src/services/products.ts';
+} from '../../src/services/products/writes.ts';
 
 const { em, db } = useTestDatabase();
 

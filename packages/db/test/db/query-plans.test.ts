@@ -4,10 +4,10 @@
 // would take most of an hour). Checked with each dialect's own EXPLAIN on the statements the services send.
 import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCategory } from '../../src/services/categories.ts';
-import { iterateProducts } from '../../src/services/export.ts';
-import { listProducts, listProductsByCursor } from '../../src/services/product-reads.ts';
-import { createProducts } from '../../src/services/products.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
+import { iterateProducts } from '../../src/services/products/export.ts';
+import { listProducts, listProductsByCursor } from '../../src/services/products/reads.ts';
+import { createProducts } from '../../src/services/products/writes.ts';
 
 const statements: { sql: string; parameters: readonly unknown[] }[] = [];
 let db: TestDatabase | undefined;

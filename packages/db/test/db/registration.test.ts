@@ -1,10 +1,10 @@
 // Sign-up is one unit of work: concurrent first sign-ups all succeed, each user gets the customer role.
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../src/domain/errors.ts';
 import { Role } from '../../src/entities/index.ts';
-import { ConflictError } from '../../src/errors.ts';
-import { registerUser } from '../../src/services/auth.ts';
-import { getUser } from '../../src/services/users.ts';
+import { registerUser } from '../../src/services/auth/sessions.ts';
+import { getUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testDialect } from '@shop/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm } from '../../src/orm.ts';
+import { openOrm } from '../../src/driver/orm.ts';
 
 // Created and removed inside the suite: in the other dialect's project it never runs, nor would its hooks.
 let folder = '';

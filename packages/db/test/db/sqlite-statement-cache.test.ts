@@ -8,17 +8,17 @@ import { TableNotFoundException } from '@mikro-orm/core';
 import { testDialect } from '@shop/db/testing';
 import { SqliteDialect } from 'kysely';
 import { afterAll, afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import type { DatabaseTarget } from '../../src/database-url.ts';
-import { Category, Product } from '../../src/entities/index.ts';
-import { resetDatabase } from '../../src/migrations.ts';
-import { type Orm, openOrm } from '../../src/orm.ts';
+import type { DatabaseTarget } from '../../src/driver/database-url.ts';
+import { resetDatabase } from '../../src/driver/migrations.ts';
+import { type Orm, openOrm } from '../../src/driver/orm.ts';
 import {
   DEFAULT_STATEMENT_CACHE_SIZE,
   MAX_CACHED_SQL_LENGTH,
   type NativeSqliteDatabase,
   type SqliteStatementCache,
   StatementCachingSqliteConnection,
-} from '../../src/sqlite-statement-cache.ts';
+} from '../../src/driver/sqlite-statement-cache.ts';
+import { Category, Product } from '../../src/entities/index.ts';
 
 interface Db {
   items: { id: number; label: string | null; qty: number | null; price: number | null; data: Buffer | null };

@@ -1,12 +1,12 @@
 // The two shapes every service uses: writes as one unit of work with domain errors, and "find or NotFound".
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../src/domain/errors.ts';
 import { Role, User } from '../../src/entities/index.ts';
-import { ConflictError, NotFoundError } from '../../src/errors.ts';
-import { ensureAdmin } from '../../src/services/auth.ts';
-import { deleteProfile, getProfile } from '../../src/services/profiles.ts';
-import { assignRole } from '../../src/services/roles.ts';
-import { createUser } from '../../src/services/users.ts';
+import { ensureAdmin } from '../../src/services/auth/sessions.ts';
+import { deleteProfile, getProfile } from '../../src/services/profiles/writes.ts';
+import { assignRole } from '../../src/services/roles/writes.ts';
+import { createUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 

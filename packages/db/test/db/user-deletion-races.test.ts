@@ -3,8 +3,14 @@
 // that commits while the delete runs must make the delete refuse (409), never vanish with the account.
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
-import { deposit, getAccount, listAccountsForUser, openAccount } from '../../src/services/accounts.ts';
-import { createUser, deleteInactiveUsers, deleteUser, getUser, setUsersActive } from '../../src/services/users.ts';
+import { deposit, getAccount, listAccountsForUser, openAccount } from '../../src/services/accounts/writes.ts';
+import {
+  createUser,
+  deleteInactiveUsers,
+  deleteUser,
+  getUser,
+  setUsersActive,
+} from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 

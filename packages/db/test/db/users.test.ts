@@ -1,9 +1,9 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError } from '../../src/domain/errors.ts';
+import { verifyPassword } from '../../src/domain/passwords.ts';
 import { User } from '../../src/entities/index.ts';
-import { ConflictError, NotFoundError } from '../../src/errors.ts';
-import { verifyPassword } from '../../src/passwords.ts';
-import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts.ts';
+import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
 import {
   createUser,
   createUsers,
@@ -15,7 +15,7 @@ import {
   searchUsers,
   setUsersActive,
   updateUser,
-} from '../../src/services/users.ts';
+} from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseUrlError, parseDatabaseUrl, redact } from '../../src/database-url.ts';
+import { DatabaseUrlError, parseDatabaseUrl, redact } from '../../src/driver/database-url.ts';
 
 describe('parseDatabaseUrl', () => {
   const cwd = '/srv/app';

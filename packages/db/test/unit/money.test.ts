@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, toCents } from '../../src/money.ts';
-import { escapeLike } from '../../src/services/text-search.ts';
+import { formatMoney, toCents } from '../../src/domain/money.ts';
+import { escapeLike } from '../../src/driver/text-search.ts';
 
 describe('money', () => {
   it.each([

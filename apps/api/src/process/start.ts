@@ -1,0 +1,106 @@
+// Opens the database, checks (or applies) migrations and starts the HTTP server: shared by `main.ts`,
+// the cluster workers and the workspace's main job. Throws an Error with one clear line when something is
+// not usable.
+import { describeTarget, loadDatabaseSettings, type Orm, openOrm, requireMigrated } from '@shop/db';
+import type { Logger } from 'pino';
+import { createApiServer } from '../http/server.ts';
+import { type ApiSettings, loadApiSettings } from './env.ts';
+import { createLogger } from './logger.ts';
+
+export interface RunningApi {
+  url: string;
+  database: string;
+  orm: Orm;
+  log: Logger;
+  /** Graceful: stop accepting, finish in-flight requests, close the ORM. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the ORM on the configured database, applies pending migrations when `migrate`, and refuses a
+ * database that still has pending ones. The caller owns (and closes) the returned ORM.
+ */
+export async function openDatabase({
+  migrate = false,
+  env = process.env,
+  log,
+}: {
+  migrate?: boolean;
+  env?: NodeJS.ProcessEnv;
+  log: Logger;
+}): Promise<{ orm: Orm; database: string }> {
+  const db = loadDatabaseSettings(env);
+  const database = describeTarget(db.target);
+  const orm = await openOrm(db.target, { pool: db.pool }).catch((error: Error) => {
+    throw new Error(`cannot open ${database}: ${error.message}`);
+  });
+  try {
+    if (migrate) {
+      const applied = await orm.migrator.up();
+      if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+    }
+    await requireMigrated(orm, database).catch((error: Error) => {
+      throw new Error(`${error.message} (or start the API with --migrate)`);
+    });
+    return { orm, database };
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+}
+
+export async function startApi({
+  migrate = false,
+  env = process.env,
+  webRoot,
+}: {
+  migrate?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Serve this built web app at `/` (default: WEB_ROOT). */
+  webRoot?: string;
+} = {}): Promise<RunningApi> {
+  const api = loadApiSettings(env);
+  const log = createLogger(api, env);
+  const { orm, database } = await openDatabase({ migrate, env, log });
+  try {
+    const server = createApiServer({
+      orm,
+      log,
+      maxBatchSize: api.API_MAX_BATCH_SIZE,
+      maxBodyBytes: api.API_MAX_BODY_BYTES,
+      ...((webRoot ?? api.WEB_ROOT) ? { webRoot: webRoot ?? api.WEB_ROOT } : {}),
+    });
+    const url = await server.listen(api.PORT, api.HOST).catch((error: Error) => {
+      throw new Error(`cannot listen on ${api.HOST}:${api.PORT}: ${error.message}`);
+    });
+    log.info({ url, database }, 'shop-api listening');
+    return {
+      url,
+      database,
+      orm,
+      log,
+      async stop() {
+        await server.close();
+        await orm.close();
+      },
+    };
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+}
+
+/** Stops `api` gracefully on the first SIGINT/SIGTERM, then exits. */
+export function stopOnSignals(api: RunningApi): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    api.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await api.stop();
+    api.log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,62 @@
+import { getUser, login, logout, registerUser, signInSubject, textLimits } from '@shop/db';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { authedProcedure, dbProcedure, TRPCError } from '../init.ts';
+import { rest } from '../rest-meta.ts';
+import { email, password, text, username } from '../schemas.ts';
+import { signedIn, userView } from '../views.ts';
+
+export const authRouter = {
+  register: dbProcedure
+    .meta(
+      rest('POST', '/auth/register', 'Sign up as a customer', { protect: false, status: 201, location: '/users/{id}' }),
+    )
+    .output(userView)
+    .input(z.object({ username, email, password }))
+    .mutation(({ ctx, input }) => registerUser(ctx.em, input)),
+  /** username or email + password → an opaque bearer token. Wrong user and wrong password look alike. */
+  login: dbProcedure
+    .meta(
+      rest('POST', '/auth/login', 'Sign in: returns the bearer token', {
+        protect: false,
+        errors: {
+          401: 'unknown user or wrong password',
+          404: false,
+          409: false,
+          429: 'too many sign-in attempts: retry later',
+        },
+      }),
+    )
+    .output(signedIn)
+    .input(
+      z.object({
+        identifier: text().trim().min(1).max(Math.max(textLimits.username, textLimits.email)),
+        password: text().min(1).max(256),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const subject = await signInSubject(ctx.em, input.identifier);
+      const wait = await ctx.loginLimiter.admit(subject, ctx.clientAddress);
+      if (wait > 0)
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many sign-in attempts; retry in ${wait}s` });
+      const session = await login(ctx.em, input.identifier, input.password);
+      if (!session) {
+        // Already counted against the account by admit().
+        ctx.log.info({ event: 'login_failed', clientAddress: ctx.clientAddress }, 'sign-in refused');
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'unknown user or wrong password' });
+      }
+      await ctx.loginLimiter.succeeded(subject);
+      return session;
+    }),
+  logout: authedProcedure
+    .meta(rest('POST', '/auth/logout', 'Sign out (revokes this token)', { errors: { 404: false, 409: false } }))
+    .output(z.object({ signedOut: z.literal(true) }))
+    .mutation(async ({ ctx }) => {
+      await logout(ctx.em, ctx.principal.sessionId);
+      return { signedOut: true as const };
+    }),
+  me: authedProcedure
+    .meta(rest('GET', '/auth/me', 'The signed-in user'))
+    .output(userView)
+    .query(({ ctx }) => getUser(ctx.em, ctx.principal.userId)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,129 @@
+import {
+  createProduct,
+  createProducts,
+  deleteProduct,
+  getProduct,
+  listProducts,
+  listProductsByCursor,
+  MAX_PER_PAGE,
+  productSummaries,
+  textLimits,
+  updateProduct,
+} from '@shop/db';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { adminProcedure, dbProcedure } from '../init.ts';
+import { rest } from '../rest-meta.ts';
+import { id, idInput, longText, MAX_BATCH, name, pageInput, price, text } from '../schemas.ts';
+import { deleted, pageOf, productCursorPage, productView } from '../views.ts';
+import { SUPERJSON_REFUSED_KEYS } from '../wire-format.ts';
+
+// Metadata is free-form JSON, with two things refused on the way in, each with its path: keys superjson (the
+// wire format) would never serialize back (SUPERJSON_REFUSED_KEYS, its prototype-pollution guard), and NUL
+// characters, which PostgreSQL's JSON refuses and SQLite's statement text cannot hold. (zod drops
+// `__proto__` keys as it copies; fastify's JSON parser already refuses them in bodies.)
+type Problem = { path: (string | number)[]; message: string };
+function metadataProblem(value: unknown, path: (string | number)[] = []): Problem | null {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? { path, message: 'must not contain NUL characters' } : null;
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? [...value.entries()]
+    : value !== null && typeof value === 'object'
+      ? Object.entries(value)
+      : [];
+  for (const [key, item] of entries) {
+    if (typeof key === 'string' && SUPERJSON_REFUSED_KEYS.has(key))
+      return { path: [...path, key], message: `the key "${key}" is not allowed in metadata` };
+    if (typeof key === 'string' && key.includes('\u0000'))
+      return { path, message: 'keys must not contain NUL characters' };
+    const found = metadataProblem(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+const metadata = z.record(z.string(), z.json()).superRefine((value, ctx) => {
+  const problem = metadataProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+});
+const newProduct = z.object({
+  name: name(textLimits.productName),
+  description: longText.nullable().optional(),
+  price,
+  inStock: z.boolean().optional(),
+  categoryId: id,
+  metadata: metadata.nullable().optional(),
+});
+
+const filters = z.object({
+  categoryId: id.optional(),
+  minPrice: price.optional(),
+  maxPrice: price.optional(),
+  inStock: z.boolean().optional(),
+  nameContains: name(textLimits.productName).optional(),
+  orderBy: z.enum(['name', 'price', 'createdAt']).default('name'),
+  direction: z.enum(['asc', 'desc']).default('asc'),
+});
+
+export const productsRouter = {
+  list: dbProcedure
+    .meta(rest('GET', '/products', 'Products: filters, order, a page at a time', { protect: false }))
+    .output(pageOf(productView))
+    .input(filters.extend(pageInput.shape))
+    .query(({ ctx, input }) => listProducts(ctx.em, input)),
+  /** Keyset pagination for deep pages: pass the previous page's nextCursor as `after`. */
+  cursorList: dbProcedure
+    .meta(rest('GET', '/products/cursor', 'Products by keyset cursor (deep pages)', { protect: false }))
+    .output(productCursorPage)
+    .input(
+      filters.extend({
+        first: z.int().min(1).max(MAX_PER_PAGE).default(20),
+        after: text().max(1000).nullish(),
+      }),
+    )
+    .query(({ ctx, input }) => listProductsByCursor(ctx.em, input)),
+  summaries: dbProcedure
+    .meta(rest('GET', '/products/summaries', 'Id, name and price only', { protect: false }))
+    .output(z.array(productView.pick({ id: true, name: true, price: true })))
+    .input(
+      filters
+        .pick({ categoryId: true, nameContains: true, inStock: true })
+        .extend({ limit: z.int().min(1).max(MAX_PER_PAGE).default(50) }),
+    )
+    .query(({ ctx, input: { limit, ...f } }) => productSummaries(ctx.em, f, limit)),
+  byId: dbProcedure
+    .meta(rest('GET', '/products/{id}', 'A product', { protect: false }))
+    .output(productView)
+    .input(idInput)
+    .query(({ ctx, input }) => getProduct(ctx.em, input.id)),
+  create: adminProcedure
+    .meta(rest('POST', '/products', 'Create a product', { status: 201, location: '/products/{id}' }))
+    .output(productView)
+    .input(newProduct)
+    .mutation(({ ctx, input }) => createProduct(ctx.em, input)),
+  bulkCreate: adminProcedure
+    .meta(rest('POST', '/products/bulk', 'Create products, all or none', { status: 201 }))
+    .output(z.object({ created: z.int() }))
+    .input(
+      z.object({
+        products: z
+          .array(newProduct)
+          .min(1)
+          .max(MAX_BATCH * 10),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => ({ created: await createProducts(ctx.em, input.products) })),
+  update: adminProcedure
+    .meta(rest('PATCH', '/products/{id}', 'Change some fields of a product'))
+    .output(productView)
+    .input(z.object({ id, patch: newProduct.partial().refine((p) => Object.keys(p).length > 0, 'nothing to update') }))
+    .mutation(({ ctx, input }) => updateProduct(ctx.em, input.id, input.patch)),
+  delete: adminProcedure
+    .meta(rest('DELETE', '/products/{id}', 'Delete a product', { status: 204 }))
+    .output(deleted('id'))
+    .input(idInput)
+    .mutation(async ({ ctx, input }) => {
+      await deleteProduct(ctx.em, input.id);
+      return { id: input.id, deleted: true as const };
+    }),
+} satisfies TRPCRouterRecord;

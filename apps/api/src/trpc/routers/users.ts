@@ -1,0 +1,96 @@
+import {
+  countUsers,
+  createUser,
+  createUsers,
+  deleteInactiveUsers,
+  deleteUser,
+  getUser,
+  getUserByUsername,
+  listUsers,
+  searchUsers,
+  setUsersActive,
+  updateUser,
+} from '@shop/db';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { adminProcedure } from '../init.ts';
+import { rest } from '../rest-meta.ts';
+import { date, email, id, idInput, MAX_BATCH, pageInput, password, username } from '../schemas.ts';
+import { deleted, pageOf, userView } from '../views.ts';
+
+const newUser = z.object({ username, email, password: password.optional(), isActive: z.boolean().optional() });
+
+export const usersRouter = {
+  create: adminProcedure
+    .meta(rest('POST', '/users', 'Create a user', { status: 201, location: '/users/{id}' }))
+    .output(userView)
+    .input(newUser)
+    .mutation(({ ctx, input }) => createUser(ctx.em, input)),
+  bulkCreate: adminProcedure
+    .meta(rest('POST', '/users/bulk', 'Create users, all or none', { status: 201 }))
+    .output(z.array(userView))
+    .input(z.object({ users: z.array(newUser).min(1).max(MAX_BATCH) }))
+    .mutation(({ ctx, input }) => createUsers(ctx.em, input.users)),
+  byId: adminProcedure
+    .meta(rest('GET', '/users/{id}', 'A user by id'))
+    .output(userView)
+    .input(idInput)
+    .query(({ ctx, input }) => getUser(ctx.em, input.id)),
+  byUsername: adminProcedure
+    .meta(rest('GET', '/users/by-username/{username}', 'A user by username'))
+    .output(userView)
+    .input(z.object({ username }))
+    .query(({ ctx, input }) => getUserByUsername(ctx.em, input.username)),
+  list: adminProcedure
+    .meta(rest('GET', '/users', 'Users, a page at a time'))
+    .output(pageOf(userView))
+    .input(pageInput.extend({ isActive: z.boolean().optional() }))
+    .query(({ ctx, input }) => listUsers(ctx.em, input)),
+  search: adminProcedure
+    .meta(rest('GET', '/users/search', 'Search users by username, email, activity, creation date'))
+    .output(pageOf(userView))
+    .input(
+      pageInput.extend({
+        username: username.optional(),
+        email: email.optional(),
+        isActive: z.boolean().optional(),
+        createdAfter: date.optional(),
+        match: z.enum(['all', 'any']).default('all'),
+      }),
+    )
+    .query(({ ctx, input }) => searchUsers(ctx.em, input)),
+  update: adminProcedure
+    .meta(rest('PATCH', '/users/{id}', 'Change some fields of a user'))
+    .output(userView)
+    .input(
+      z.object({
+        id,
+        patch: z
+          .object({ username, email, isActive: z.boolean(), password })
+          .partial()
+          .refine((patch) => Object.keys(patch).length > 0, 'nothing to update'),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateUser(ctx.em, input.id, input.patch)),
+  setActive: adminProcedure
+    .meta(rest('POST', '/users/set-active', 'Activate or deactivate users'))
+    .output(z.object({ updated: z.int() }))
+    .input(z.object({ ids: z.array(id).min(1).max(MAX_BATCH), isActive: z.boolean() }))
+    .mutation(async ({ ctx, input }) => ({ updated: await setUsersActive(ctx.em, input.ids, input.isActive) })),
+  delete: adminProcedure
+    .meta(rest('DELETE', '/users/{id}', 'Delete a user without money or ledger history', { status: 204 }))
+    .output(deleted('id'))
+    .input(idInput)
+    .mutation(async ({ ctx, input }) => {
+      await deleteUser(ctx.em, input.id);
+      return { id: input.id, deleted: true as const };
+    }),
+  deleteInactive: adminProcedure
+    .meta(rest('POST', '/users/delete-inactive', 'Delete inactive users (keeping those with money or history)'))
+    .output(z.object({ deleted: z.int(), keptWithBalance: z.int(), keptWithHistory: z.int() }))
+    .mutation(({ ctx }) => deleteInactiveUsers(ctx.em)),
+  count: adminProcedure
+    .meta(rest('GET', '/users/count', 'How many users, and how many active'))
+    .output(z.object({ total: z.int(), active: z.int() }))
+    .query(({ ctx }) => countUsers(ctx.em)),
+} satisfies TRPCRouterRecord;

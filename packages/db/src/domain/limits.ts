@@ -1,0 +1,44 @@
+// Input limits read from the entity definitions, so the API's validation and the columns cannot drift.
+import type { EntitySchema } from '@mikro-orm/core';
+import { Account, Category, Product, Role, Transfer, User, UserProfile } from '../entities/index.ts';
+import type { MoneyColumn } from './money.ts';
+
+type Property = { length?: number; precision?: number; scale?: number };
+// biome-ignore lint/suspicious/noExplicitAny: any entity schema; only its column metadata is read
+const property = (schema: EntitySchema<any>, name: string): Property => {
+  const found = schema.meta.properties[name] as Property | undefined;
+  if (!found) throw new Error(`${schema.meta.className} has no property ${name}`);
+  return found;
+};
+// biome-ignore lint/suspicious/noExplicitAny: as above
+const lengthOf = (schema: EntitySchema<any>, name: string): number => {
+  const { length } = property(schema, name);
+  if (!length) throw new Error(`${schema.meta.className}.${name} has no length`);
+  return length;
+};
+// biome-ignore lint/suspicious/noExplicitAny: as above
+const moneyOf = (schema: EntitySchema<any>, name: string): MoneyColumn => {
+  const { precision, scale } = property(schema, name);
+  if (!precision || !scale) throw new Error(`${schema.meta.className}.${name} is not a NUMERIC(p, s)`);
+  return { precision, scale };
+};
+
+/** VARCHAR(n) columns that take user input. */
+export const textLimits = {
+  username: lengthOf(User, 'username'),
+  email: lengthOf(User, 'email'),
+  roleName: lengthOf(Role, 'name'),
+  categoryName: lengthOf(Category, 'name'),
+  productName: lengthOf(Product, 'name'),
+  personName: lengthOf(UserProfile, 'firstName'),
+  idempotencyKey: lengthOf(Transfer, 'idempotencyKey'),
+  /** TEXT columns (descriptions, bios) have no length; the API caps them at this many characters. */
+  text: 10_000,
+} as const;
+
+/** The NUMERIC(p, 2) columns that hold money. */
+export const moneyColumns = {
+  price: moneyOf(Product, 'price'),
+  balance: moneyOf(Account, 'balance'),
+  amount: moneyOf(Transfer, 'amount'),
+} as const;

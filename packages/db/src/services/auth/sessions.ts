@@ -1,0 +1,154 @@
+// Sign-in sessions: opaque bearer tokens (only their SHA-256 is stored), expiry, revocation, and the
+// password check that takes the same time whether or not the account exists.
+import { createHash, randomBytes } from 'node:crypto';
+import { ConflictError } from '../../domain/errors.ts';
+import { hashPassword, verifyPassword } from '../../domain/passwords.ts';
+import type { EntityManager } from '../../driver/orm.ts';
+import { paramEncoder, reader } from '../../driver/sql.ts';
+import { Role, Session, User } from '../../entities/index.ts';
+import { unitOfWork } from '../unit-of-work.ts';
+import { decodeRoleNames, roleNamesOf } from '../users/reads.ts';
+import { type NewUser, newUserEntity, toUserView, type UserView } from '../users/writes.ts';
+
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+// Verified against when the account does not exist, so both failures cost one argon2 verification.
+let decoyHash: Promise<string> | undefined;
+const decoy = () => {
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoyHash;
+};
+
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: UserView;
+}
+
+const CUSTOMER = 'customer';
+
+/**
+ * Self-service sign-up: an active user with the "customer" role, in one unit of work (the role is created
+ * with the first sign-up). Concurrent first sign-ups may both try to create the role: the loser's whole
+ * unit of work is rolled back and run again, finding the role this time.
+ */
+export async function registerUser(em: EntityManager, input: NewUser & { password: string }): Promise<UserView> {
+  const passwordHash = await hashPassword(input.password); // never inside a transaction: it takes tens of ms
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await unitOfWork(em, async (tx) => {
+        const role = (await tx.findOne(Role, { name: CUSTOMER })) ?? tx.create(Role, { name: CUSTOMER });
+        const user = newUserEntity(tx, { ...input, isActive: true }, passwordHash);
+        user.roles.add(role);
+        await tx.flush();
+        return toUserView(user);
+      });
+    } catch (error) {
+      const roleRace = error instanceof ConflictError && error.field === 'name';
+      if (!roleRace || attempt >= 3) throw error;
+      em.clear();
+    }
+  }
+}
+
+/** A sign-in identifier names a user by email (it has an `@`; stored lower-case) or by username (exact). */
+const userWithIdentifier = (identifier: string) => {
+  const key = identifier.trim();
+  return key.includes('@') ? { email: key.toLowerCase() } : { username: key };
+};
+
+/**
+ * What a sign-in attempt is counted against: its user (`user:<id>`, whichever identifier named it, so a
+ * username and an email are one budget), or, for an identifier that names nobody, that identifier.
+ */
+export async function signInSubject(em: EntityManager, identifier: string): Promise<string> {
+  const [column, value] = Object.entries(userWithIdentifier(identifier))[0] as ['email' | 'username', string];
+  const user = await reader(em).selectFrom('users').select('id').where(column, '=', value).executeTakeFirst();
+  return user ? `user:${user.id}` : `unknown:${identifier.trim().toLowerCase()}`;
+}
+
+/**
+ * Checks username-or-email + password; null for an unknown user, a wrong password or an inactive
+ * account alike (the caller cannot tell which, by answer or by timing).
+ */
+export async function login(
+  em: EntityManager,
+  identifier: string,
+  password: string,
+  { now = new Date(), ttlMs = SESSION_TTL_MS } = {},
+): Promise<SignedIn | null> {
+  const user = await em.findOne(User, userWithIdentifier(identifier), {
+    populate: ['passwordHash', 'roles', 'profile'],
+  });
+  const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
+  if (!user?.passwordHash || !passwordOk || !user.isActive) return null;
+
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await unitOfWork(em, async (tx) => {
+    tx.create(Session, { user: user.id, tokenHash: sha256(token), expiresAt });
+    await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
+  });
+  return { token, expiresAt, user: { ...toUserView(user), lastLoginAt: now } };
+}
+
+export interface Principal {
+  userId: number;
+  username: string;
+  roles: string[];
+  sessionId: number;
+}
+
+/**
+ * The signed-in user behind a bearer token, or null when unknown, expired, revoked or deactivated. Runs
+ * before every signed-in call: one statement, no entities (the session, its user and the role names).
+ */
+export async function authenticate(em: EntityManager, token: string, now = new Date()): Promise<Principal | null> {
+  if (token.length < 20 || token.length > 100) return null;
+  const param = paramEncoder(em);
+  const row = await reader(em)
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select((eb) => ['s.id as session_id', 'u.id', 'u.username', roleNamesOf(em, eb).as('roles')])
+    .where('s.token_hash', '=', sha256(token))
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', param.date(now) as Date)
+    .where('u.is_active', '=', param.bool(true) as boolean)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { userId: row.id, username: row.username, roles: decodeRoleNames(em, row.roles), sessionId: row.session_id };
+}
+
+/** Revokes one session; idempotent. */
+export async function logout(em: EntityManager, sessionId: number, now = new Date()): Promise<void> {
+  await unitOfWork(em, (tx) => tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now }));
+}
+
+/**
+ * The first admin (`pnpm db:create-admin`): creates the user with the admin role, or gives an existing
+ * user the admin role (its password is replaced only when `resetPassword` is set).
+ */
+export async function ensureAdmin(
+  em: EntityManager,
+  input: { username: string; email: string; password: string; resetPassword?: boolean },
+): Promise<{ user: UserView; created: boolean }> {
+  const existing = await em.findOne(User, { username: input.username.trim() });
+  const passwordHash = existing && !input.resetPassword ? undefined : await hashPassword(input.password);
+  return unitOfWork(em, async (tx) => {
+    const user =
+      existing ??
+      tx.create(User, {
+        username: input.username.trim(),
+        email: input.email.trim().toLowerCase(),
+        passwordHash: passwordHash ?? null,
+      });
+    if (existing && passwordHash) user.passwordHash = passwordHash;
+    const role = (await tx.findOne(Role, { name: 'admin' })) ?? tx.create(Role, { name: 'admin' });
+    await tx.populate(user, ['roles', 'profile']);
+    user.roles.add(role);
+    await tx.flush();
+    return { user: toUserView(user), created: !existing };
+  });
+}
