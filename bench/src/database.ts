@@ -91,7 +91,7 @@ export async function fillBase(db: BenchDatabase, { users, accounts }: { users: 
     ids.push(...(await createUsers(em(), chunk)).map((u) => u.id));
   }
   const accountIds: number[] = [];
-  for (const owner of ids.slice(0, accounts)) accountIds.push((await openAccount(em(), owner, '1000000.00')).id);
+  for (const owner of ids.slice(0, accounts)) accountIds.push((await openAccount(em(), owner, '1000000.00', 'any')).id);
   return { userIds: ids, accountIds };
 }
 

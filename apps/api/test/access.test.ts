@@ -35,8 +35,8 @@ beforeEach(async () => {
   let n = 0;
   world = {
     admin,
-    owner: { ...owner, accountId: (await openAccount(em(), owner.id, '100.00')).id },
-    other: { ...other, accountId: (await openAccount(em(), other.id, '100.00')).id },
+    owner: { ...owner, accountId: (await openAccount(em(), owner.id, '100.00', 'any')).id },
+    other: { ...other, accountId: (await openAccount(em(), other.id, '100.00', 'any')).id },
     categoryId: category.id,
     productId: product.id,
     unique: () => `u${++n}x${Math.random().toString(36).slice(2, 8)}`,
@@ -78,14 +78,14 @@ const rules: Record<string, { call: (api: Api, w: World) => Promise<unknown> }> 
   'users.count': { call: (api) => api.users.count() },
   'profiles.get': {
     call: async (api, w) => {
-      await upsertProfile(em(), w.owner.id, { firstName: 'Alice' });
+      await upsertProfile(em(), w.owner.id, { firstName: 'Alice' }, 'any');
       return api.profiles.get({ userId: w.owner.id });
     },
   },
   'profiles.upsert': { call: (api, w) => api.profiles.upsert({ userId: w.owner.id, bio: 'hello' }) },
   'profiles.delete': {
     call: async (api, w) => {
-      await upsertProfile(em(), w.owner.id, { firstName: 'Alice' });
+      await upsertProfile(em(), w.owner.id, { firstName: 'Alice' }, 'any');
       return api.profiles.delete({ userId: w.owner.id });
     },
   },

@@ -115,7 +115,7 @@ beforeAll(async () => {
       for (let n = 0; n < 1 + (index % 2); n++) {
         // 100.00 … 149.99: distinct openings make the per-account checks mean something.
         const cents = 10_000n + BigInt(Math.floor(random() * 5_000));
-        const account = await openAccount(orm.em.fork(), user.id, fromCents(cents));
+        const account = await openAccount(orm.em.fork(), user.id, fromCents(cents), 'any');
         opening.set(account.id, cents);
         accounts.push(account.id);
       }

@@ -23,9 +23,9 @@ describe('ownership in the statements themselves', () => {
   beforeEach(async () => {
     const a = await signedInUser(db(), 'alice', ['customer']);
     const b = await signedInUser(db(), 'bob', ['customer']);
-    alice = { ...a, accountId: (await openAccount(em(), a.id, '100.00')).id };
-    bob = { ...b, accountId: (await openAccount(em(), b.id, '100.00')).id };
-    await transferFunds(em(), { fromAccountId: alice.accountId, toAccountId: bob.accountId, amount: '1.00' });
+    alice = { ...a, accountId: (await openAccount(em(), a.id, '100.00', 'any')).id };
+    bob = { ...b, accountId: (await openAccount(em(), b.id, '100.00', 'any')).id };
+    await transferFunds(em(), { fromAccountId: alice.accountId, toAccountId: bob.accountId, amount: '1.00' }, 'any');
   });
 
   it('reads a ledger page in one statement after the session lookup, and refuses another owner the same way', async () => {

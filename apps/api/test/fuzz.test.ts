@@ -197,7 +197,7 @@ class World {
   }
 
   async openAccount(ownerId: number, balance: string): Promise<number> {
-    const account = await openAccount(this.em(), ownerId, balance);
+    const account = await openAccount(this.em(), ownerId, balance, 'any');
     this.openings.set(account.id, toCents(account.balance));
     this.ids.push(account.id);
     return account.id;

@@ -1,6 +1,15 @@
 // tRPC init: context, transformer, the one error formatter, and the procedure builders, each declaring who
 // may call the procedures built on it (`meta.access`).
-import { authenticate, DomainError, type EntityManager, type Orm, type Principal, toDomainError } from '@shop/db';
+import {
+  authenticate,
+  DomainError,
+  type EntityManager,
+  type Orm,
+  type Principal,
+  type Scope,
+  toDomainError,
+  userScope,
+} from '@shop/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { OpenApiMeta } from 'trpc-to-openapi';
@@ -135,12 +144,13 @@ export const adminProcedure = authedProcedure.meta({ access: 'admin' }).use(({ c
 });
 
 /**
- * Object-level rule (OWASP API1): `ctx.owner` is the user whose rows the caller may touch (undefined for
- * an admin: anyone's). Every service such a procedure calls takes it and applies it in the same statement
- * that reads or changes the rows; someone else's row answers NOT_FOUND, exactly like a missing one.
+ * Object-level rule (OWASP API1): `ctx.scope` is whose rows the caller may touch (`'any'` for an admin,
+ * else the caller's own). Every service such a procedure calls requires it and applies it in the same
+ * statement that reads or changes the rows; someone else's row answers NOT_FOUND, exactly like a missing one.
  */
-export const ownerProcedure = authedProcedure
-  .meta({ access: 'owner' })
-  .use(({ ctx, next }) => next({ ctx: { owner: isAdmin(ctx.principal) ? undefined : ctx.principal.userId } }));
+export const ownerProcedure = authedProcedure.meta({ access: 'owner' }).use(({ ctx, next }) => {
+  const scope: Scope = isAdmin(ctx.principal) ? 'any' : userScope(ctx.principal.userId);
+  return next({ ctx: { scope } });
+});
 
 export { TRPCError };

@@ -102,7 +102,7 @@ export async function seedShop(db: TestDatabase): Promise<Shop> {
   const customer = async (name: 'alice' | 'bob', opening: string) => {
     const user = await createUser(em(), { username: name, email: `${name}@example.com`, password: PASSWORDS[name] });
     await assignRole(em(), user.id, 'customer');
-    return { id: user.id, accountId: (await openAccount(em(), user.id, opening)).id };
+    return { id: user.id, accountId: (await openAccount(em(), user.id, opening, 'any')).id };
   };
   return {
     books: books.id,

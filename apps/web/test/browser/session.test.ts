@@ -73,11 +73,15 @@ describe('sessions and accounts in a browser', () => {
   it('saves the profile, and pages through a ledger longer than a page', async () => {
     const em = () => browserShop.db().orm.em.fork();
     for (let i = 0; i < 12; i++) {
-      await transferFunds(em(), {
-        fromAccountId: shop.alice.accountId,
-        toAccountId: shop.bob.accountId,
-        amount: '1.00',
-      });
+      await transferFunds(
+        em(),
+        {
+          fromAccountId: shop.alice.accountId,
+          toAccountId: shop.bob.accountId,
+          amount: '1.00',
+        },
+        'any',
+      );
     }
     await signIn(page, origin, 'alice');
     await page.goto(`${origin}/account`);

@@ -1,6 +1,7 @@
-// The read side: typed Kysely queries (MikroORM's own `em.getKysely()`) that select the columns a view
-// needs and map rows straight to DTOs — no entities, no identity map, no hydration. Writes stay in units
-// of work. Queries keep their parameters bound (MikroORM inlines them), so SQLite reuses prepared statements.
+// Typed SQL through Kysely (MikroORM's own `em.getKysely()`, so it runs on the EntityManager's connection and
+// inside its transaction): the read paths select only a view's columns and map rows straight to DTOs, and
+// single-statement writes (conditional balance updates, sign-in budgets) use it too. Parameters stay bound,
+// so SQLite and PostgreSQL reuse prepared statements. Also: how each dialect returns and takes values.
 import type { InferKyselyDB } from '@mikro-orm/sql';
 import type {
   CompiledQuery,
@@ -50,10 +51,11 @@ class ListeningPlugin implements KyselyPlugin {
 }
 
 /**
- * The typed query builder bound to `em` (and to its transaction, inside `em.transactional`). With an
+ * The typed query builder bound to `em` (and to its transaction, inside `em.transactional`), for reads and
+ * writes alike. With an
  * `onQuery` listener (the tests' statement counter) its executed statements are reported like ORM ones.
  */
-export function reader(em: EntityManager): Kysely<ShopDB> {
+export function kysely(em: EntityManager): Kysely<ShopDB> {
   const db = em.getKysely<ShopDB>();
   const listener = queryListenerOf(em);
   if (!listener) return db;

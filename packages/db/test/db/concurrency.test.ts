@@ -37,7 +37,7 @@ async function openTenAccounts(): Promise<AccountView[]> {
     OPENING.map((_, i) => ({ username: `owner${i}`, email: `owner${i}@example.com` })),
   );
   const accounts: AccountView[] = [];
-  for (const [i, user] of users.entries()) accounts.push(await openAccount(em(), user.id, OPENING[i]));
+  for (const [i, user] of users.entries()) accounts.push(await openAccount(em(), user.id, OPENING[i], 'any'));
   return accounts;
 }
 
@@ -65,7 +65,7 @@ interface Outcomes {
 
 async function attempt(worker: EntityManager, job: TransferRequest, outcomes: Outcomes): Promise<void> {
   try {
-    const { replayed } = await transferFunds(worker, job);
+    const { replayed } = await transferFunds(worker, job, 'any');
     if (replayed) outcomes.unexpected.push(new Error('replayed without an idempotency key'));
     outcomes.succeeded.push(job);
   } catch (error) {

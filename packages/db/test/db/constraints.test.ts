@@ -28,7 +28,7 @@ async function snapshot() {
 
 async function fixture() {
   const user = await createUser(em(), { username: 'ann', email: 'ann@example.com' });
-  const account = await openAccount(em(), user.id, '5.00');
+  const account = await openAccount(em(), user.id, '5.00', 'any');
   const category = await createCategory(em(), 'C');
   return { user, account, category };
 }
@@ -115,7 +115,7 @@ describe('constraint violations', () => {
 
   it('check → InvalidError naming the constraint, and the row keeps its value', async () => {
     const { user, account, category } = await fixture();
-    const second = await openAccount(em(), user.id, '1.00');
+    const second = await openAccount(em(), user.id, '1.00', 'any');
     const before = await snapshot();
 
     const update = await translateErrors(() =>
@@ -123,7 +123,7 @@ describe('constraint violations', () => {
     ).catch((e: unknown) => e);
     expect(update).toBeInstanceOf(InvalidError);
     expect(update).toMatchObject({ kind: 'INVALID', field: 'accounts_balance_check' });
-    expect((await getAccount(em(), account.id)).balance).toBe('5.00');
+    expect((await getAccount(em(), account.id, 'any')).balance).toBe('5.00');
 
     const negative = translateErrors(() =>
       em().insert(Product, {
@@ -159,6 +159,6 @@ describe('constraint violations', () => {
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'CONFLICT', field: 'name' });
     expect(await snapshot()).toEqual(before);
-    expect((await getAccount(em(), account.id)).balance).toBe('5.00');
+    expect((await getAccount(em(), account.id, 'any')).balance).toBe('5.00');
   });
 });

@@ -39,7 +39,7 @@ describe('NUL characters in text', () => {
       'name',
     );
     const user = await createUser(em(), { username: 'ann', email: 'ann@example.com' });
-    await refused(upsertProfile(em(), user.id, { bio: `hi${NUL}` }), 'bio');
+    await refused(upsertProfile(em(), user.id, { bio: `hi${NUL}` }, 'any'), 'bio');
     await refused(updateUser(em(), user.id, { email: `ann${NUL}@example.com` }), 'email');
 
     const fork = em();

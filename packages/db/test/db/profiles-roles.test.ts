@@ -20,51 +20,51 @@ describe('profiles (1:1)', () => {
   it('creates on first upsert, then updates only the given fields', async () => {
     const user = await createUser(em(), { username: 'ann', email: 'ann@example.com' });
     expect((await getUser(em(), user.id)).profile).toBeNull();
-    expect(await upsertProfile(em(), user.id, { firstName: 'Ann', bio: 'Hi' })).toMatchObject({
+    expect(await upsertProfile(em(), user.id, { firstName: 'Ann', bio: 'Hi' }, 'any')).toMatchObject({
       userId: user.id,
       firstName: 'Ann',
       lastName: null,
       bio: 'Hi',
     });
     // Partial: lastName set, bio cleared with an explicit null, firstName (not given) kept.
-    const updated = await upsertProfile(em(), user.id, { lastName: 'Lee', bio: null });
+    const updated = await upsertProfile(em(), user.id, { lastName: 'Lee', bio: null }, 'any');
     expect(updated).toMatchObject({ userId: user.id, firstName: 'Ann', lastName: 'Lee', bio: null });
-    expect(await getProfile(em(), user.id)).toMatchObject({ firstName: 'Ann', lastName: 'Lee', bio: null });
+    expect(await getProfile(em(), user.id, 'any')).toMatchObject({ firstName: 'Ann', lastName: 'Lee', bio: null });
     // An empty patch changes nothing and still creates no second row.
-    await upsertProfile(em(), user.id, {});
-    expect(await getProfile(em(), user.id)).toMatchObject({ firstName: 'Ann', lastName: 'Lee', bio: null });
+    await upsertProfile(em(), user.id, {}, 'any');
+    expect(await getProfile(em(), user.id, 'any')).toMatchObject({ firstName: 'Ann', lastName: 'Lee', bio: null });
     expect(await em().count(UserProfile)).toBe(1);
     expect((await getUser(em(), user.id)).profile).toEqual({ firstName: 'Ann', lastName: 'Lee', bio: null });
   });
 
   it('keeps profiles of different users apart', async () => {
     const [a, b] = await threeUsers();
-    await upsertProfile(em(), a.id, { firstName: 'A' });
-    await upsertProfile(em(), b.id, { firstName: 'B' });
-    expect((await getProfile(em(), a.id)).firstName).toBe('A');
-    expect((await getProfile(em(), b.id)).firstName).toBe('B');
+    await upsertProfile(em(), a.id, { firstName: 'A' }, 'any');
+    await upsertProfile(em(), b.id, { firstName: 'B' }, 'any');
+    expect((await getProfile(em(), a.id, 'any')).firstName).toBe('A');
+    expect((await getProfile(em(), b.id, 'any')).firstName).toBe('B');
     expect(await em().count(UserProfile)).toBe(2);
   });
 
   it('deletes a profile; 404 when there is none or the user is unknown', async () => {
     const [a, b] = await threeUsers();
-    await upsertProfile(em(), a.id, { firstName: 'A' });
-    await upsertProfile(em(), b.id, { firstName: 'B' });
-    await deleteProfile(em(), a.id);
-    await expect(getProfile(em(), a.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deleteProfile(em(), a.id)).rejects.toBeInstanceOf(NotFoundError);
+    await upsertProfile(em(), a.id, { firstName: 'A' }, 'any');
+    await upsertProfile(em(), b.id, { firstName: 'B' }, 'any');
+    await deleteProfile(em(), a.id, 'any');
+    await expect(getProfile(em(), a.id, 'any')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteProfile(em(), a.id, 'any')).rejects.toBeInstanceOf(NotFoundError);
     expect((await getUser(em(), a.id)).profile).toBeNull();
-    expect((await getProfile(em(), b.id)).firstName).toBe('B'); // the other profile is untouched
-    await expect(upsertProfile(em(), 99_999, { firstName: 'x' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(getProfile(em(), 99_999)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deleteProfile(em(), 99_999)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getProfile(em(), b.id, 'any')).firstName).toBe('B'); // the other profile is untouched
+    await expect(upsertProfile(em(), 99_999, { firstName: 'x' }, 'any')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getProfile(em(), 99_999, 'any')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteProfile(em(), 99_999, 'any')).rejects.toBeInstanceOf(NotFoundError);
     expect(await em().count(UserProfile)).toBe(1);
   });
 
   it('goes with its user (ON DELETE CASCADE), and so do the role links', async () => {
     const [a, b] = await threeUsers();
-    await upsertProfile(em(), a.id, { firstName: 'A' });
-    await upsertProfile(em(), b.id, { firstName: 'B' });
+    await upsertProfile(em(), a.id, { firstName: 'A' }, 'any');
+    await upsertProfile(em(), b.id, { firstName: 'B' }, 'any');
     await createRole(em(), 'customer');
     await assignRole(em(), a.id, 'customer');
     await assignRole(em(), b.id, 'customer');
@@ -72,8 +72,8 @@ describe('profiles (1:1)', () => {
 
     await deleteUser(em(), a.id); // one DELETE on users: the database removes the dependants
     expect(await em().count(UserProfile, { user: a.id })).toBe(0);
-    await expect(getProfile(em(), a.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await getProfile(em(), b.id)).firstName).toBe('B');
+    await expect(getProfile(em(), a.id, 'any')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getProfile(em(), b.id, 'any')).firstName).toBe('B');
     const members = await usersWithRole(em(), 'customer');
     expect(members.items.map((u) => u.id)).toEqual([b.id]);
     expect(await em().count(Role)).toBe(1); // the role itself stays

@@ -30,7 +30,7 @@ describe('find or NotFound', () => {
     const user = await createUser(em(), { username: 'ann', email: 'ann@example.com' });
     await expect(assignRole(em(), user.id, 'auditor')).rejects.toThrow(new NotFoundError('role', 'auditor'));
     await expect(assignRole(em(), 999_999, 'auditor')).rejects.toThrow(new NotFoundError('user', 999_999));
-    await expect(getProfile(em(), user.id)).rejects.toThrow(new NotFoundError('user profile', user.id));
-    await expect(deleteProfile(em(), user.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getProfile(em(), user.id, 'any')).rejects.toThrow(new NotFoundError('user profile', user.id));
+    await expect(deleteProfile(em(), user.id, 'any')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

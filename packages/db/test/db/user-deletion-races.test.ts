@@ -64,37 +64,37 @@ async function whileUncommitted<T>(
 describe('deleting users while money moves', () => {
   it('refuses users.delete when a deposit into the user’s empty account commits meanwhile', async () => {
     const user = await createUser(em(), { username: 'dora', email: 'dora@example.com' });
-    const account = await openAccount(em(), user.id);
+    const account = await openAccount(em(), user.id, '0', 'any');
     const outcome = await whileUncommitted(
-      (tx) => deposit(tx, account.id, '10.00'),
+      (tx) => deposit(tx, account.id, '10.00', 'any'),
       () => deleteUser(em(), user.id),
     );
     expect(outcome).toMatchObject({ status: 'rejected', reason: { kind: 'CONFLICT', field: 'balance' } });
-    expect((await getAccount(em(), account.id)).balance).toBe('10.00');
+    expect((await getAccount(em(), account.id, 'any')).balance).toBe('10.00');
     await expect(getUser(em(), user.id)).resolves.toMatchObject({ id: user.id });
   });
 
   it('refuses users.delete when an account opened with money for the user commits meanwhile', async () => {
     const user = await createUser(em(), { username: 'ned', email: 'ned@example.com' });
     const outcome = await whileUncommitted(
-      (tx) => openAccount(tx, user.id, '25.00'),
+      (tx) => openAccount(tx, user.id, '25.00', 'any'),
       () => deleteUser(em(), user.id),
     );
     expect(outcome.status).toBe('rejected');
-    expect((await listAccountsForUser(em(), user.id)).map((account) => account.balance)).toEqual(['25.00']);
+    expect((await listAccountsForUser(em(), user.id, 'any')).map((account) => account.balance)).toEqual(['25.00']);
   });
 
   it('keeps an inactive user in users.deleteInactive when a deposit commits meanwhile, and deletes the others', async () => {
     const kept = await createUser(em(), { username: 'kept', email: 'kept@example.com' });
     const gone = await createUser(em(), { username: 'gone', email: 'gone@example.com' });
-    const account = await openAccount(em(), kept.id);
+    const account = await openAccount(em(), kept.id, '0', 'any');
     await setUsersActive(em(), [kept.id, gone.id], false);
     const outcome = await whileUncommitted(
-      (tx) => deposit(tx, account.id, '3.50'),
+      (tx) => deposit(tx, account.id, '3.50', 'any'),
       () => deleteInactiveUsers(em()),
     );
     expect(outcome).toEqual({ status: 'fulfilled', value: { deleted: 1, keptWithBalance: 1, keptWithHistory: 0 } });
-    expect((await getAccount(em(), account.id)).balance).toBe('3.50');
+    expect((await getAccount(em(), account.id, 'any')).balance).toBe('3.50');
     await expect(getUser(em(), gone.id)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
   });
 });

@@ -37,7 +37,7 @@ function keyOf(fromInput: string | undefined, fromHeader: string | null): string
 
 const INSUFFICIENT = { 422: 'insufficient funds: the source account holds less than the amount' };
 
-/** Every procedure here is `owner`: the services apply `ctx.owner` in the statements themselves. */
+/** Every procedure here is `owner`: the services apply `ctx.scope` in the statements themselves. */
 export const accountsRouter = {
   /** Customers open their own accounts, empty; only an admin sets an opening balance or another owner. */
   open: ownerProcedure
@@ -54,28 +54,28 @@ export const accountsRouter = {
       if (!isAdmin(ctx.principal) && toCents(input.initialDeposit) !== 0n) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'only an admin can open an account with a balance' });
       }
-      return openAccount(ctx.em, input.ownerId, input.initialDeposit, ctx.owner);
+      return openAccount(ctx.em, input.ownerId, input.initialDeposit, ctx.scope);
     }),
   byId: ownerProcedure
     .meta(rest('GET', '/accounts/{id}', 'An account'))
     .output(accountView)
     .input(idInput)
-    .query(({ ctx, input }) => getAccount(ctx.em, input.id, ctx.owner)),
+    .query(({ ctx, input }) => getAccount(ctx.em, input.id, ctx.scope)),
   listForUser: ownerProcedure
     .meta(rest('GET', '/users/{userId}/accounts', 'A user’s accounts'))
     .output(z.array(accountView))
     .input(z.object({ userId: id }))
-    .query(({ ctx, input }) => listAccountsForUser(ctx.em, input.userId, ctx.owner)),
+    .query(({ ctx, input }) => listAccountsForUser(ctx.em, input.userId, ctx.scope)),
   deposit: ownerProcedure
     .meta(rest('POST', '/accounts/{accountId}/deposit', 'Deposit into an account'))
     .output(accountView)
     .input(movement)
-    .mutation(({ ctx, input }) => deposit(ctx.em, input.accountId, input.amount, ctx.owner)),
+    .mutation(({ ctx, input }) => deposit(ctx.em, input.accountId, input.amount, ctx.scope)),
   withdraw: ownerProcedure
     .meta(rest('POST', '/accounts/{accountId}/withdraw', 'Withdraw from an account', { errors: INSUFFICIENT }))
     .output(accountView)
     .input(movement)
-    .mutation(({ ctx, input }) => withdraw(ctx.em, input.accountId, input.amount, ctx.owner)),
+    .mutation(({ ctx, input }) => withdraw(ctx.em, input.accountId, input.amount, ctx.scope)),
   /** From the caller's own account only (any account for an admin), to any existing account. */
   transfer: ownerProcedure
     .meta(
@@ -95,11 +95,11 @@ export const accountsRouter = {
       }),
     )
     .mutation(({ ctx, input }) =>
-      transferFunds(ctx.em, { ...input, idempotencyKey: keyOf(input.idempotencyKey, ctx.idempotencyKey) }, ctx.owner),
+      transferFunds(ctx.em, { ...input, idempotencyKey: keyOf(input.idempotencyKey, ctx.idempotencyKey) }, ctx.scope),
     ),
   ledger: ownerProcedure
     .meta(rest('GET', '/accounts/{accountId}/ledger', 'An account’s transfers, newest first'))
     .output(pageOf(transferView))
     .input(pageInput.extend({ accountId: id }))
-    .query(({ ctx, input }) => listTransfers(ctx.em, input.accountId, input, ctx.owner)),
+    .query(({ ctx, input }) => listTransfers(ctx.em, input.accountId, input, ctx.scope)),
 } satisfies TRPCRouterRecord;

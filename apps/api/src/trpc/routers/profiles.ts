@@ -14,7 +14,7 @@ export const profilesRouter = {
     .meta(rest('GET', '/users/{userId}/profile', 'A user profile'))
     .output(profileView)
     .input(ofUser)
-    .query(({ ctx, input }) => getProfile(ctx.em, input.userId, ctx.owner)),
+    .query(({ ctx, input }) => getProfile(ctx.em, input.userId, ctx.scope)),
   upsert: ownerProcedure
     .meta(rest('PUT', '/users/{userId}/profile', 'Create or change a user profile'))
     .output(profileView)
@@ -25,13 +25,13 @@ export const profilesRouter = {
         bio: longText.nullable().optional(),
       }),
     )
-    .mutation(({ ctx, input: { userId, ...profile } }) => upsertProfile(ctx.em, userId, profile, ctx.owner)),
+    .mutation(({ ctx, input: { userId, ...profile } }) => upsertProfile(ctx.em, userId, profile, ctx.scope)),
   delete: ownerProcedure
     .meta(rest('DELETE', '/users/{userId}/profile', 'Delete a user profile', { status: 204 }))
     .output(deleted('userId'))
     .input(ofUser)
     .mutation(async ({ ctx, input }) => {
-      await deleteProfile(ctx.em, input.userId, ctx.owner);
+      await deleteProfile(ctx.em, input.userId, ctx.scope);
       return { userId: input.userId, deleted: true as const };
     }),
 } satisfies TRPCRouterRecord;

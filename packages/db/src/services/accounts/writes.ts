@@ -6,9 +6,9 @@ import type { ExpressionBuilder } from 'kysely';
 import { ConflictError, InsufficientFundsError, InvalidError } from '../../domain/errors.ts';
 import { moneyColumns } from '../../domain/limits.ts';
 import { formatMoney, fromCents, maxCents, parseMoney, toCents } from '../../domain/money.ts';
-import { type Owner, requireOwnUser } from '../../domain/scope.ts';
+import { ownedBy, requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { moneySum, type RowOf, reader, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import { kysely, moneySum, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { Account, type IAccount, type ITransfer, Transfer, User } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from '../pagination.ts';
@@ -55,16 +55,16 @@ function requireAmount(amount: string, { allowZero = false } = {}): string {
   return value;
 }
 
-const requireAccount = (em: EntityManager, id: number, owner: Owner, refresh = false): Promise<IAccount> =>
-  em.findOneOrFail(Account, owner === undefined ? { id } : { id, owner }, { refresh });
+const requireAccount = (em: EntityManager, id: number, scope: Scope, refresh = false): Promise<IAccount> =>
+  em.findOneOrFail(Account, { id, ...ownedBy(scope, 'owner') }, { refresh });
 
 export async function openAccount(
   em: EntityManager,
   ownerId: number,
-  initialDeposit = '0',
-  owner?: Owner,
+  initialDeposit: string,
+  scope: Scope,
 ): Promise<AccountView> {
-  requireOwnUser(owner, ownerId);
+  requireOwnUser(scope, ownerId);
   const balance = requireAmount(initialDeposit, { allowZero: true });
   return unitOfWork(em, async (tx) => {
     await tx.findOneOrFail(User, { id: ownerId }, { fields: ['id'] });
@@ -75,7 +75,7 @@ export async function openAccount(
 }
 
 const selectAccounts = (em: EntityManager) =>
-  reader(em).selectFrom('accounts').select(['id', 'owner_id', 'balance', 'created_at', 'updated_at']);
+  kysely(em).selectFrom('accounts').select(['id', 'owner_id', 'balance', 'created_at', 'updated_at']);
 
 type AccountRow = RowOf<typeof selectAccounts>;
 
@@ -90,15 +90,16 @@ function accountRowMapper(em: EntityManager): (row: AccountRow) => AccountView {
   });
 }
 
-export async function getAccount(em: EntityManager, id: number, owner?: Owner): Promise<AccountView> {
-  let query = selectAccounts(em).where('id', '=', id);
-  if (owner !== undefined) query = query.where('owner_id', '=', owner);
+export async function getAccount(em: EntityManager, id: number, scope: Scope): Promise<AccountView> {
+  const query = selectAccounts(em)
+    .where('id', '=', id)
+    .where((eb) => eb.and(ownedBy(scope, 'owner_id')));
   const row = foundOrFail(await query.executeTakeFirst(), 'account', id);
   return accountRowMapper(em)(row);
 }
 
-export async function listAccountsForUser(em: EntityManager, ownerId: number, owner?: Owner): Promise<AccountView[]> {
-  requireOwnUser(owner, ownerId);
+export async function listAccountsForUser(em: EntityManager, ownerId: number, scope: Scope): Promise<AccountView[]> {
+  requireOwnUser(scope, ownerId);
   const rows = await selectAccounts(em).where('owner_id', '=', ownerId).orderBy('id', 'asc').execute();
   return rows.map(accountRowMapper(em));
 }
@@ -108,39 +109,39 @@ const MAX_BALANCE_CENTS = maxCents(moneyColumns.balance);
 
 /**
  * balance = round(balance ± amount, 2), conditional on the result staying within 0..NUMERIC(12,2) and on
- * the account belonging to `owner`: SQLite stores NUMERIC as REAL (rounding keeps two places) and enforces
+ * the account being within `scope`: SQLite stores NUMERIC as REAL (rounding keeps two places) and enforces
  * no precision, so the bound is explicit.
  */
-async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1 | -1, owner: Owner): Promise<void> {
+async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1 | -1, scope: Scope): Promise<void> {
   const headroom = fromCents(MAX_BALANCE_CENTS - toCents(amount));
   const where = {
     id,
     balance: sign < 0 ? { $gte: amount } : { $lte: headroom },
-    ...(owner === undefined ? {} : { owner }),
+    ...ownedBy(scope, 'owner'),
   };
   const changed = await em.nativeUpdate(Account, where, {
     balance: raw(`round(balance ${sign < 0 ? '-' : '+'} ?, 2)`, [amount]),
     updatedAt: new Date(),
   });
   if (changed === 1) return;
-  await requireAccount(em, id, owner);
+  await requireAccount(em, id, scope);
   if (sign < 0) throw new InsufficientFundsError(id, amount);
   throw new InvalidError(`the balance of account ${id} would exceed ${fromCents(MAX_BALANCE_CENTS)}`, 'amount');
 }
 
-export async function deposit(em: EntityManager, id: number, amount: string, owner?: Owner): Promise<AccountView> {
+export async function deposit(em: EntityManager, id: number, amount: string, scope: Scope): Promise<AccountView> {
   const value = requireAmount(amount);
   return unitOfWork(em, async (tx) => {
-    await applyDelta(tx, id, value, 1, owner);
-    return toAccountView(await requireAccount(tx, id, undefined, true));
+    await applyDelta(tx, id, value, 1, scope);
+    return toAccountView(await requireAccount(tx, id, 'any', true));
   });
 }
 
-export async function withdraw(em: EntityManager, id: number, amount: string, owner?: Owner): Promise<AccountView> {
+export async function withdraw(em: EntityManager, id: number, amount: string, scope: Scope): Promise<AccountView> {
   const value = requireAmount(amount);
   return unitOfWork(em, async (tx) => {
-    await applyDelta(tx, id, value, -1, owner);
-    return toAccountView(await requireAccount(tx, id, undefined, true));
+    await applyDelta(tx, id, value, -1, scope);
+    return toAccountView(await requireAccount(tx, id, 'any', true));
   });
 }
 
@@ -163,12 +164,12 @@ async function findReplay(
   em: EntityManager,
   request: TransferRequest,
   amount: string,
-  owner: Owner,
+  scope: Scope,
 ): Promise<TransferResult | null> {
   if (!request.idempotencyKey) return null;
   const previous = await em.fork().findOne(Transfer, {
     idempotencyKey: request.idempotencyKey,
-    ...(owner === undefined ? {} : { fromAccount: { owner } }),
+    ...(scope === 'any' ? {} : { fromAccount: ownedBy(scope, 'owner') }),
   });
   if (!previous) return null;
   const same =
@@ -187,13 +188,13 @@ async function findReplay(
 export async function transferFunds(
   em: EntityManager,
   request: TransferRequest,
-  owner?: Owner,
+  scope: Scope,
 ): Promise<TransferResult> {
   const amount = requireAmount(request.amount);
   if (request.fromAccountId === request.toAccountId) {
     throw new InvalidError('cannot transfer to the same account', 'toAccountId');
   }
-  const replay = await findReplay(em, request, amount, owner);
+  const replay = await findReplay(em, request, amount, scope);
   if (replay) return replay;
 
   return retryingDeadlocks(em, async () => {
@@ -204,7 +205,7 @@ export async function transferFunds(
           { id: request.toAccountId, sign: 1 as const },
         ].sort((a, b) => a.id - b.id);
         // Only the debited account must be the caller's; money may go to anyone's.
-        for (const leg of legs) await applyDelta(tx, leg.id, amount, leg.sign, leg.sign < 0 ? owner : undefined);
+        for (const leg of legs) await applyDelta(tx, leg.id, amount, leg.sign, leg.sign < 0 ? scope : 'any');
         const transfer = tx.create(Transfer, {
           fromAccount: request.fromAccountId,
           toAccount: request.toAccountId,
@@ -217,7 +218,7 @@ export async function transferFunds(
     } catch (error) {
       // A concurrent request with the same idempotency key won the race: report its transfer.
       if (error instanceof ConflictError && error.field === 'idempotencyKey') {
-        const winner = await findReplay(em, request, amount, owner);
+        const winner = await findReplay(em, request, amount, scope);
         if (winner) return winner;
       }
       throw error;
@@ -232,25 +233,27 @@ export async function transferFunds(
 export async function listTransfers(
   em: EntityManager,
   accountId: number,
-  request: PageRequest = {},
-  owner?: Owner,
+  request: PageRequest,
+  scope: Scope,
 ): Promise<Page<TransferView>> {
   const window = pageWindow(request);
-  const visible = () => {
-    const account = reader(em).selectFrom('accounts').select('id').where('id', '=', accountId);
-    return owner === undefined ? account : account.where('owner_id', '=', owner);
-  };
+  const visible = () =>
+    kysely(em)
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .where((eb) => eb.and(ownedBy(scope, 'owner_id')));
   const ofAccount = (eb: ExpressionBuilder<ShopDB & { t: ShopDB['transfers'] }, 't'>) => {
     const rows = eb.or([eb('t.from_account_id', '=', accountId), eb('t.to_account_id', '=', accountId)]);
     // An uncorrelated subquery, evaluated once per statement: the page and its ownership check in one trip.
-    return owner === undefined ? rows : eb.and([rows, eb.exists(visible())]);
+    return scope === 'any' ? rows : eb.and([rows, eb.exists(visible())]);
   };
   const count = cappedCount(
-    reader(em),
-    reader(em).selectFrom('transfers as t').select('t.id').where(ofAccount),
+    kysely(em),
+    kysely(em).selectFrom('transfers as t').select('t.id').where(ofAccount),
     window,
   );
-  const rows = await reader(em)
+  const rows = await kysely(em)
     .selectFrom('transfers as t')
     .select(['t.id', 't.from_account_id', 't.to_account_id', 't.amount', 't.idempotency_key', 't.created_at'])
     .select(count.as('total'))
@@ -263,7 +266,7 @@ export async function listTransfers(
   let counted = rows[0]?.total;
   if (counted === undefined) {
     // No row to carry the total: the account may be unknown, or the page past the end (count on its own).
-    const empty = await reader(em)
+    const empty = await kysely(em)
       .selectNoFrom(() => [visible().as('known'), count.as('total')])
       .executeTakeFirstOrThrow();
     foundOrFail(empty.known, 'account', accountId);
@@ -283,7 +286,7 @@ export async function listTransfers(
 
 /** Sum of all balances, exact (the invariant transfers must preserve): one aggregate, rounded in SQL. */
 export async function totalBalance(em: EntityManager): Promise<string> {
-  const row = await reader(em)
+  const row = await kysely(em)
     .selectFrom('accounts')
     .select((eb) => moneySum(eb.ref('balance')).as('total'))
     .executeTakeFirstOrThrow();

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
-import { paramEncoder, reader, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import { kysely, paramEncoder, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { LOGIN_THROTTLE_KEY_LENGTH } from '../../entities/login-throttle.ts';
 
 export interface BudgetLimit {
@@ -66,7 +66,7 @@ async function addPoints(
       reset_at: eb.case().when(ended).then(eb.val(newWindowEnd)).else(eb.ref('login_throttles.reset_at')).end(),
     };
   };
-  const db = reader(em);
+  const db = kysely(em);
   const insert = db.insertInto('login_throttles').values({ key: storedKey(key), points: by, reset_at: newWindowEnd });
   const dialect = dialectOf(em);
   const upsert =
@@ -102,7 +102,7 @@ export async function peekBudget(
   { points, now = new Date() }: Omit<BudgetLimit, 'windowSeconds'>,
 ): Promise<BudgetState> {
   const param = paramEncoder(em);
-  const row = await reader(em)
+  const row = await kysely(em)
     .selectFrom('login_throttles')
     .select(['points', 'reset_at'])
     .where('key', '=', storedKey(key))
@@ -129,7 +129,7 @@ export async function penalize(
 
 /** Forgets `key`'s budget (a successful sign-in clears the account's failures). */
 export async function resetBudget(em: EntityManager, key: string): Promise<void> {
-  await reader(em).deleteFrom('login_throttles').where('key', '=', storedKey(key)).execute();
+  await kysely(em).deleteFrom('login_throttles').where('key', '=', storedKey(key)).execute();
 }
 
 /**
@@ -138,7 +138,7 @@ export async function resetBudget(em: EntityManager, key: string): Promise<void>
  * LoginLimiter: at most once a minute per process). Returns the number of rows deleted.
  */
 export async function purgeExpiredBudgets(em: EntityManager, now = new Date()): Promise<number> {
-  const result = await reader(em)
+  const result = await kysely(em)
     .deleteFrom('login_throttles')
     .where('reset_at', '<=', paramEncoder(em).date(now) as Date)
     .executeTakeFirst();

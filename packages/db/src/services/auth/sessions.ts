@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConflictError } from '../../domain/errors.ts';
 import { hashPassword, verifyPassword } from '../../domain/passwords.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { paramEncoder, reader } from '../../driver/sql.ts';
+import { kysely, paramEncoder } from '../../driver/sql.ts';
 import { Role, Session, User } from '../../entities/index.ts';
 import { unitOfWork } from '../unit-of-work.ts';
 import { decodeRoleNames, roleNamesOf } from '../users/reads.ts';
@@ -65,7 +65,7 @@ const userWithIdentifier = (identifier: string) => {
  */
 export async function signInSubject(em: EntityManager, identifier: string): Promise<string> {
   const [column, value] = Object.entries(userWithIdentifier(identifier))[0] as ['email' | 'username', string];
-  const user = await reader(em).selectFrom('users').select('id').where(column, '=', value).executeTakeFirst();
+  const user = await kysely(em).selectFrom('users').select('id').where(column, '=', value).executeTakeFirst();
   return user ? `user:${user.id}` : `unknown:${identifier.trim().toLowerCase()}`;
 }
 
@@ -108,7 +108,7 @@ export interface Principal {
 export async function authenticate(em: EntityManager, token: string, now = new Date()): Promise<Principal | null> {
   if (token.length < 20 || token.length > 100) return null;
   const param = paramEncoder(em);
-  const row = await reader(em)
+  const row = await kysely(em)
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select((eb) => ['s.id as session_id', 'u.id', 'u.username', roleNamesOf(em, eb).as('roles')])

@@ -3,7 +3,7 @@
 import { ConflictError } from '../../domain/errors.ts';
 import { averageMoney } from '../../domain/money.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { moneySum, reader, rowDecoder } from '../../driver/sql.ts';
+import { kysely, moneySum, rowDecoder } from '../../driver/sql.ts';
 import { Category, Product } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { unitOfWork } from '../unit-of-work.ts';
@@ -31,7 +31,7 @@ export function createCategory(em: EntityManager, name: string): Promise<Categor
 }
 
 const selectCategories = (em: EntityManager) =>
-  reader(em).selectFrom('categories').select(['id', 'name', 'created_at', 'updated_at']);
+  kysely(em).selectFrom('categories').select(['id', 'name', 'created_at', 'updated_at']);
 
 function categoryRowMapper(em: EntityManager) {
   const decode = rowDecoder(em);
@@ -86,7 +86,7 @@ export interface CategoryStat {
  * the exact SQL total divided in cents (half up), identical on every dialect.
  */
 export async function categoryStats(em: EntityManager, { minProducts = 0 } = {}): Promise<CategoryStat[]> {
-  const rows = await reader(em)
+  const rows = await kysely(em)
     .selectFrom('categories as c')
     .leftJoin('products as p', 'p.category_id', 'c.id')
     .select((eb) => [

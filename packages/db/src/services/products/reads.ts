@@ -6,7 +6,7 @@ import { InvalidError } from '../../domain/errors.ts';
 import { moneyColumns } from '../../domain/limits.ts';
 import { moneyPattern } from '../../domain/money.ts';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
-import { paramEncoder, type RowOf, reader, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { containsIgnoringCase } from '../../driver/text-search.ts';
 import type { ProductMetadata } from '../../entities/index.ts';
 import {
@@ -53,7 +53,7 @@ export interface ProductOrder {
  * dialect reads products in index order and stops at the page's last row (test/db/query-plans.test.ts).
  */
 export const selectProducts = (em: EntityManager) =>
-  reader(em)
+  kysely(em)
     .selectFrom('products as p')
     .select((eb) => [
       'p.id',
@@ -116,7 +116,7 @@ export async function listProducts(
   const window = pageWindow(request);
   const filter = productFilter(em, request);
   const { orderBy = 'name', direction = 'asc' } = request;
-  const count = cappedCount(reader(em), reader(em).selectFrom('products as p').select('p.id').where(filter), window);
+  const count = cappedCount(kysely(em), kysely(em).selectFrom('products as p').select('p.id').where(filter), window);
   // One statement: the page, its category names, and the (capped) total as an uncorrelated scalar
   // subquery, which both databases evaluate once.
   const rows = await selectProducts(em)
@@ -220,7 +220,7 @@ function decodeCursor(em: EntityManager, encoded: string, orderBy: ProductOrderF
 export async function productSummaries(em: EntityManager, filters: ProductFilters = {}, limit = 50) {
   const filter = productFilter(em, filters);
   const decode = rowDecoder(em);
-  const rows = await reader(em)
+  const rows = await kysely(em)
     .selectFrom('products as p')
     .select(['p.id', 'p.name', 'p.price'])
     .where(filter)
@@ -234,7 +234,7 @@ export async function productSummaries(em: EntityManager, filters: ProductFilter
 const countRows = async (em: EntityManager, table: 'products' | 'categories') =>
   Number(
     (
-      await reader(em)
+      await kysely(em)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()

@@ -1,6 +1,6 @@
 // User profiles (1:1 with users): upsert, read, delete.
 
-import { type Owner, requireOwnUser } from '../../domain/scope.ts';
+import { requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
 import { User, UserProfile } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
@@ -33,9 +33,9 @@ export async function upsertProfile(
   em: EntityManager,
   userId: number,
   input: ProfileInput,
-  owner?: Owner,
+  scope: Scope,
 ): Promise<ProfileView> {
-  requireOwnUser(owner, userId);
+  requireOwnUser(scope, userId);
   return unitOfWork(em, async (tx) => {
     const user = await tx.findOneOrFail(User, { id: userId }, { populate: ['profile'] });
     const profile = user.profile ?? tx.create(UserProfile, { user });
@@ -47,13 +47,13 @@ export async function upsertProfile(
   });
 }
 
-export async function getProfile(em: EntityManager, userId: number, owner?: Owner): Promise<ProfileView> {
-  requireOwnUser(owner, userId);
+export async function getProfile(em: EntityManager, userId: number, scope: Scope): Promise<ProfileView> {
+  requireOwnUser(scope, userId);
   const profile = await em.findOneOrFail(UserProfile, { user: userId });
   return toProfileView(profile);
 }
 
-export async function deleteProfile(em: EntityManager, userId: number, owner?: Owner): Promise<void> {
-  requireOwnUser(owner, userId);
+export async function deleteProfile(em: EntityManager, userId: number, scope: Scope): Promise<void> {
+  requireOwnUser(scope, userId);
   foundOrFail(await unitOfWork(em, (tx) => tx.nativeDelete(UserProfile, { user: userId })), 'user profile', userId);
 }

@@ -1,7 +1,7 @@
 // Roles (M:N with users through user_roles): create, list, assign, revoke, members.
 
 import type { EntityManager } from '../../driver/orm.ts';
-import { reader } from '../../driver/sql.ts';
+import { kysely } from '../../driver/sql.ts';
 import { Role, User } from '../../entities/index.ts';
 import { unitOfWork } from '../unit-of-work.ts';
 import { toUserView, type UserView } from '../users/writes.ts';
@@ -22,7 +22,7 @@ export function createRole(em: EntityManager, name: string): Promise<RoleView> {
 }
 
 export function listRoles(em: EntityManager): Promise<RoleView[]> {
-  return reader(em).selectFrom('roles').select(['id', 'name']).orderBy('name', 'asc').execute();
+  return kysely(em).selectFrom('roles').select(['id', 'name']).orderBy('name', 'asc').execute();
 }
 
 async function changeMembership(em: EntityManager, userId: number, roleName: string, add: boolean): Promise<UserView> {

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
-import { paramEncoder, type RowOf, reader, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { containsIgnoringCase } from '../../driver/text-search.ts';
 import { foundOrFail } from '../not-found.ts';
 import { cappedCount, type Page, type PageRequest, pageTotal, pageWindow, toPage } from '../pagination.ts';
@@ -52,7 +52,7 @@ export function decodeRoleNames(em: EntityManager, value: unknown): string[] {
 
 /** The columns of a UserView: the user's own (never the password hash), the profile's, the role names. */
 export const selectUsers = (em: EntityManager) =>
-  reader(em)
+  kysely(em)
     .selectFrom('users as u')
     .leftJoin('user_profiles as up', 'up.user_id', 'u.id')
     .select((eb) => [
@@ -107,7 +107,7 @@ export async function getUserByUsername(em: EntityManager, username: string): Pr
 /** One page of the users matching `filter`, by id, with the capped total in the same statement. */
 async function pageOfUsers(em: EntityManager, filter: UserFilter, request: PageRequest): Promise<Page<UserView>> {
   const window = pageWindow(request);
-  const count = cappedCount(reader(em), reader(em).selectFrom('users as u').select('u.id').where(filter), window);
+  const count = cappedCount(kysely(em), kysely(em).selectFrom('users as u').select('u.id').where(filter), window);
   const rows = await selectUsers(em)
     .select(count.as('total'))
     .where(filter)
@@ -157,7 +157,7 @@ export async function usersWithRole(
   request: PageRequest = {},
 ): Promise<Page<UserView>> {
   const role = foundOrFail(
-    await reader(em).selectFrom('roles').select('id').where('name', '=', roleName).executeTakeFirst(),
+    await kysely(em).selectFrom('roles').select('id').where('name', '=', roleName).executeTakeFirst(),
     'role',
     roleName,
   );
@@ -177,7 +177,7 @@ export async function usersWithRole(
 
 export async function countUsers(em: EntityManager): Promise<{ total: number; active: number }> {
   const active = paramEncoder(em).bool(true) as boolean;
-  const row = await reader(em)
+  const row = await kysely(em)
     .selectNoFrom((eb) => [
       eb.selectFrom('users').select(eb.fn.countAll<number | string>().as('n')).as('total'),
       eb

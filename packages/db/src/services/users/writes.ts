@@ -4,7 +4,7 @@ import { type ConflictDetail, ConflictError } from '../../domain/errors.ts';
 import { formatMoney, toCents } from '../../domain/money.ts';
 import { hashPassword } from '../../domain/passwords.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { reader } from '../../driver/sql.ts';
+import { kysely } from '../../driver/sql.ts';
 import { Account, type IUser, Session, User } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { retryingDeadlocks, unitOfWork } from '../unit-of-work.ts';
@@ -139,7 +139,7 @@ export function setUsersActive(em: EntityManager, ids: number[], isActive: boole
  * accounts of every transfer (ON DELETE RESTRICT), so such users are never deleted: they are deactivated.
  */
 function withLedgerHistory(tx: EntityManager, userIds: number[]) {
-  return reader(tx)
+  return kysely(tx)
     .selectFrom('accounts as a')
     .select('a.owner_id')
     .distinct()
