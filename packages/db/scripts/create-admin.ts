@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { textLimits } from '../src/domain/limits.ts';
+import { parseEnv } from '../src/driver/env.ts';
 import { ensureAdmin } from '../src/services/auth/sessions.ts';
 import { runDbScript } from './runner.ts';
 
@@ -43,17 +44,17 @@ async function ask(name: string, question: string): Promise<string | undefined> 
 }
 
 await runDbScript(async ({ orm, database }) => {
-  const parsed = Admin.safeParse({
-    username: await ask('ADMIN_USERNAME', 'admin username: '),
-    email: await ask('ADMIN_EMAIL', 'admin email: '),
-    password: await ask('ADMIN_PASSWORD', 'admin password (12+ characters): '),
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join('.')}: ${issue?.message} (set ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD)`);
-  }
+  const admin = parseEnv(
+    Admin,
+    {
+      username: await ask('ADMIN_USERNAME', 'admin username: '),
+      email: await ask('ADMIN_EMAIL', 'admin email: '),
+      password: await ask('ADMIN_PASSWORD', 'admin password (12+ characters): '),
+    },
+    'set ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD',
+  );
   const { user, created } = await ensureAdmin(orm.em.fork(), {
-    ...parsed.data,
+    ...admin,
     resetPassword: values['reset-password'],
   });
   console.log(`${created ? 'created' : 'updated'} admin "${user.username}" (id ${user.id}) on ${database}`);

@@ -1,4 +1,5 @@
 // API settings from the environment (database settings live in @shop/db's loadDatabaseSettings).
+import { parseEnv } from '@shop/db';
 import { z } from 'zod';
 
 const ApiEnv = z.object({
@@ -17,11 +18,5 @@ const ApiEnv = z.object({
 
 export type ApiSettings = z.infer<typeof ApiEnv>;
 
-export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
-  const parsed = ApiEnv.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
+/** Reads the API's variables; throws one clear line (an EnvError) when they are unusable. */
+export const loadApiSettings = (env: NodeJS.ProcessEnv = process.env): ApiSettings => parseEnv(ApiEnv, env);

@@ -1,4 +1,5 @@
-// Database settings from the environment, validated once with zod; profiles follow NODE_ENV.
+// Settings from the environment: the one parser every process's env schema goes through (parseEnv), and the
+// database's settings, whose defaults follow NODE_ENV.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -21,21 +22,29 @@ export interface DatabaseSettings {
   pool: { max: number; idleTimeoutMillis: number };
 }
 
-export class DatabaseEnvError extends Error {
-  override name = 'DatabaseEnvError';
+/** Settings a process cannot start with; the message is one line saying which and why. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/**
+ * `values` (the environment, or settings read from it) parsed with `schema`; when they do not fit, an EnvError
+ * with the first problem on one line, `PORT: Too big: expected number to be <=65535`, and `hint` after it.
+ */
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, values: unknown, hint?: string): z.output<Schema> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const line = `${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`;
+  throw new EnvError(hint ? `${line} (${hint})` : line);
 }
 
 /** Reads NODE_ENV, DATABASE_URL and the pool settings; throws one clear line when they are unusable. */
 export function loadDatabaseSettings(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
-  const parsed = DatabaseEnv.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DatabaseEnvError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const { NODE_ENV, DATABASE_URL, DB_POOL_MAX, DB_POOL_IDLE_MS } = parsed.data;
+  const { NODE_ENV, DATABASE_URL, DB_POOL_MAX, DB_POOL_IDLE_MS } = parseEnv(DatabaseEnv, env);
   let target: DatabaseTarget;
   if (DATABASE_URL) target = parseDatabaseUrl(DATABASE_URL, REPO_ROOT);
-  else if (NODE_ENV === 'production') throw new DatabaseEnvError('DATABASE_URL is required when NODE_ENV=production');
+  else if (NODE_ENV === 'production') throw new EnvError('DATABASE_URL is required when NODE_ENV=production');
   else if (NODE_ENV === 'test') target = { dialect: 'sqlite', file: ':memory:' };
   else target = { dialect: 'sqlite', file: DEVELOPMENT_DATABASE_FILE };
   return { nodeEnv: NODE_ENV, target, pool: { max: DB_POOL_MAX, idleTimeoutMillis: DB_POOL_IDLE_MS } };
