@@ -10,6 +10,7 @@ export * from './driver/driver-errors.ts';
 export * from './driver/env.ts';
 export * from './driver/migrations.ts';
 export * from './driver/orm.ts';
+export { type FindNulOptions, findNul, type TextProblem } from './driver/text-guard.ts';
 export * from './driver/text-search.ts';
 export * from './entities/index.ts';
 export * from './services/accounts/writes.ts';

@@ -1,38 +1,79 @@
 // One rule for a character the dialects treat three ways: NUL. PostgreSQL refuses it in text and JSON, MariaDB
 // stores it, and SQLite ends the statement where MikroORM writes the value into the SQL text. Every entity write
 // passes this check when the unit of work flushes, so a NUL anywhere in a string or JSON value (keys included)
-// is an InvalidError naming the property, on every dialect, before any statement is sent.
+// is an InvalidError naming the property, on every dialect, before any statement is sent. The walk (findNul)
+// is exported: the API refuses the same values, with their paths, before a procedure runs.
 import { type EventSubscriber, type FlushEventArgs, JsonType } from '@mikro-orm/core';
 import { InvalidError } from '../domain/errors.ts';
 
 const NUL = '\u0000';
 
-/** Whether a string, or any key or string inside an array or plain object, holds a NUL. */
-export function holdsNul(value: unknown): boolean {
-  const pending: unknown[] = [value];
+export interface TextProblem {
+  /** Keys and array indexes from the value's root to the string or object at fault (zod's issue path). */
+  path: (string | number)[];
+  message: string;
+}
+
+export interface FindNulOptions {
+  /** A key refused besides those holding a NUL: returns the message to give, or undefined to accept it. */
+  refuseKey?: (key: string) => string | undefined;
+}
+
+// Where the walk is: the key under the parent object, linked back to the root, so a path is built only for
+// the one problem found, not for every value of every flush.
+type Place = { parent: Place; key: string | number } | null;
+
+const pathOf = (place: Place): (string | number)[] => {
+  const path: (string | number)[] = [];
+  for (let at = place; at; at = at.parent) path.unshift(at.key);
+  return path;
+};
+
+const NUL_IN_VALUE = 'must not contain NUL characters';
+const NUL_IN_KEY = 'keys must not contain NUL characters';
+
+/**
+ * The first NUL in `value`, a string or arrays and plain objects of them (keys included; other objects such as
+ * Dates hold no text), or the first key `refuseKey` refuses, depth-first in key order; null when there is none.
+ */
+export function findNul(value: unknown, { refuseKey }: FindNulOptions = {}): TextProblem | null {
+  // Most values a flush checks are scalars: no walk for them.
+  if (typeof value === 'string') return value.includes(NUL) ? { path: [], message: NUL_IN_VALUE } : null;
+  if (value === null || typeof value !== 'object') return null;
+  // Pending entries, the next one last: an entry's subtree is walked before its next sibling.
+  const pending: { parent: Place; key: string | number; value: unknown }[] = [];
   const seen = new Set<object>();
-  while (pending.length) {
-    const next = pending.pop();
-    if (typeof next === 'string') {
-      if (next.includes(NUL)) return true;
-      continue;
-    }
-    if (next === null || typeof next !== 'object' || next instanceof Date || seen.has(next)) continue;
-    seen.add(next);
-    if (Array.isArray(next)) pending.push(...next);
-    else
-      for (const [key, item] of Object.entries(next)) {
-        if (key.includes(NUL)) return true;
-        pending.push(item);
+  let at: Place = null;
+  let current: unknown = value;
+  for (;;) {
+    if (typeof current === 'string') {
+      if (current.includes(NUL)) return { path: pathOf(at), message: NUL_IN_VALUE };
+    } else if (current !== null && typeof current === 'object' && !(current instanceof Date) && !seen.has(current)) {
+      seen.add(current);
+      const entries: [string | number, unknown][] = Array.isArray(current)
+        ? [...current.entries()]
+        : Object.entries(current);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i] as [string | number, unknown];
+        pending.push({ parent: at, key, value: item });
       }
+    }
+    const next = pending.pop();
+    if (!next) return null;
+    if (typeof next.key === 'string') {
+      const refused = refuseKey?.(next.key);
+      if (refused) return { path: pathOf({ parent: next.parent, key: next.key }), message: refused };
+      if (next.key.includes(NUL)) return { path: pathOf(next.parent), message: NUL_IN_KEY };
+    }
+    at = { parent: next.parent, key: next.key };
+    current = next.value;
   }
-  return false;
 }
 
 /** Throws the InvalidError for the first property of `values` that holds a NUL. */
 export function refuseNul(values: Record<string, unknown>): void {
   for (const [property, value] of Object.entries(values)) {
-    if (holdsNul(value)) throw new InvalidError(`${property} must not contain NUL characters`, property);
+    if (findNul(value)) throw new InvalidError(`${property} must not contain NUL characters`, property);
   }
 }
 

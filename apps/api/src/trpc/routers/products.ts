@@ -2,6 +2,7 @@ import {
   createProduct,
   createProducts,
   deleteProduct,
+  findNul,
   getProduct,
   listProducts,
   listProductsByCursor,
@@ -18,32 +19,13 @@ import { id, idInput, longText, MAX_BATCH, name, pageInput, price, text } from '
 import { deleted, pageOf, productCursorPage, productView } from '../views.ts';
 import { SUPERJSON_REFUSED_KEYS } from '../wire-format.ts';
 
-// Metadata is free-form JSON, with two things refused on the way in, each with its path: keys superjson (the
-// wire format) would never serialize back (SUPERJSON_REFUSED_KEYS, its prototype-pollution guard), and NUL
-// characters, which PostgreSQL's JSON refuses and SQLite's statement text cannot hold. (zod drops
-// `__proto__` keys as it copies; fastify's JSON parser already refuses them in bodies.)
-type Problem = { path: (string | number)[]; message: string };
-function metadataProblem(value: unknown, path: (string | number)[] = []): Problem | null {
-  if (typeof value === 'string')
-    return value.includes('\u0000') ? { path, message: 'must not contain NUL characters' } : null;
-  const entries: [string | number, unknown][] = Array.isArray(value)
-    ? [...value.entries()]
-    : value !== null && typeof value === 'object'
-      ? Object.entries(value)
-      : [];
-  for (const [key, item] of entries) {
-    if (typeof key === 'string' && SUPERJSON_REFUSED_KEYS.has(key))
-      return { path: [...path, key], message: `the key "${key}" is not allowed in metadata` };
-    if (typeof key === 'string' && key.includes('\u0000'))
-      return { path, message: 'keys must not contain NUL characters' };
-    const found = metadataProblem(item, [...path, key]);
-    if (found) return found;
-  }
-  return null;
-}
-
+// Metadata is free-form JSON, with two things refused on the way in, each with its path: NUL characters (as
+// every text column refuses them) and keys superjson, the wire format, would never serialize back (its
+// prototype-pollution guard). zod drops `__proto__` keys as it copies; fastify's JSON parser refuses them.
+const refuseWireKey = (key: string) =>
+  SUPERJSON_REFUSED_KEYS.has(key) ? `the key "${key}" is not allowed in metadata` : undefined;
 const metadata = z.record(z.string(), z.json()).superRefine((value, ctx) => {
-  const problem = metadataProblem(value);
+  const problem = findNul(value, { refuseKey: refuseWireKey });
   if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 const newProduct = z.object({
