@@ -22,7 +22,7 @@ export const restProcedures = () =>
   Object.entries(procedures).filter((entry): entry is [string, RestProcedure] => !!entry[1]._def.meta?.openapi);
 
 /** The error answers a route can give: from its input, its access level and its method, plus its own. */
-export function errorsOf(procedure: RestProcedure): Record<number, string> {
+function errorsOf(procedure: RestProcedure): Record<number, string> {
   const { access, openapi, rest } = procedure._def.meta;
   const errors: Record<number, string> = {};
   if (procedure._def.inputs.length > 0) errors[400] = 'invalid input: `data.zodError.fieldErrors` names each field';

@@ -16,8 +16,6 @@ import type { Context } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 import { openApiDocument, type Procedure, REST_PREFIX, restProcedures } from './openapi.ts';
 
-export { openApiDocument, REST_PREFIX, restProcedures };
-
 type Wrapped = { def: { type: string; innerType?: unknown }; shape?: Record<string, unknown> };
 const WRAPPERS = ['optional', 'nullable', 'default', 'prefault'];
 const unwrap = (schema: unknown) => {
@@ -34,7 +32,7 @@ const camel = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => l
 /**
  * Query and path values are strings: numbers, booleans and dates are converted only when written exactly
  * so ("12", "true", an ISO date); anything else stays a string for zod to refuse with a field error.
- * Snake-case names (per_page, is_active, min_products) are accepted for the Flask API's clients.
+ * snake_case query names are accepted too (per_page, is_active, min_products).
  */
 function fromStrings(input: ZodType | undefined, values: Record<string, unknown>): Record<string, unknown> {
   const converted: Record<string, unknown> = {};

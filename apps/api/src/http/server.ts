@@ -14,7 +14,8 @@ import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import { type Context, createContext } from '../trpc/init.ts';
 import { LoginLimiter } from '../trpc/login-limiter.ts';
 import { type AppRouter, appRouter } from '../trpc/router.ts';
-import { REST_PREFIX, restPlugin } from './rest.ts';
+import { REST_PREFIX } from './openapi.ts';
+import { restPlugin } from './rest.ts';
 import { wantsAppPage, webAppPlugin } from './web-app.ts';
 
 export interface ApiServerOptions {

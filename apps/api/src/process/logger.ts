@@ -10,7 +10,7 @@ const PRETTY_OMITTED = new Set(['level', 'time', 'service', 'pid', 'hostname', '
  * One readable line: a request as `GET /path 200 1.2 ms`; anything else as its message, then its fields
  * (`url=… database=…`), then an error's stack on the lines below.
  */
-export function prettyLine(log: Record<string, unknown>, messageKey: string): string {
+function prettyLine(log: Record<string, unknown>, messageKey: string): string {
   if (log.method) return `${log.method} ${log.path} ${log.status} ${log.durationMs} ms`;
   const details = Object.entries(log)
     .filter(([key, value]) => key !== messageKey && !PRETTY_OMITTED.has(key) && value !== undefined)

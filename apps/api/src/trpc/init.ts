@@ -64,7 +64,7 @@ export function createContext(request: {
  * touches or an admin (`owner`: someone else's rows answer 404, like missing ones), or admins only.
  */
 export type Access = 'public' | 'signedIn' | 'owner' | 'admin';
-/** `access` comes from the builder; `openapi` and `rest` (routes.ts `rest()`) expose a procedure over REST. */
+/** `access` comes from the builder; `openapi` and `rest` (rest-meta.ts `rest()`) expose a procedure over REST. */
 // access is optional only in the type (tRPC's .meta() takes the whole shape); every builder sets it, and
 // access.test.ts fails for a procedure without one.
 export type Meta = OpenApiMeta<{ access?: Access; rest?: RestMeta }>;

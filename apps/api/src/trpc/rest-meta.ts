@@ -1,5 +1,5 @@
 // How a procedure is exposed over REST, declared beside it: `.meta(rest('GET', '/products/{id}', '…'))`.
-// The OpenAPI document (trpc-to-openapi's generator) and the REST routes (rest-plugin.ts) both read it.
+// The OpenAPI document (http/openapi.ts) and the REST routes (http/rest.ts) both read it.
 import type { OpenApiMethod } from 'trpc-to-openapi';
 import type { ZodObject } from 'zod';
 
@@ -47,9 +47,3 @@ export function rest(method: OpenApiMethod, path: `/${string}`, summary: string,
     },
   };
 }
-
-/**
- * Procedures deliberately not exposed over REST, with the reason (the one place that says so; a test fails
- * for any other procedure without a route).
- */
-export const NOT_OVER_REST: Record<string, string> = {};

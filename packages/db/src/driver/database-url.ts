@@ -1,4 +1,4 @@
-// DATABASE_URL in the SQLAlchemy-style forms (sqlite:///…, postgresql://…, mysql://…), parsed into one typed target.
+// DATABASE_URL in its accepted forms (sqlite:///…, postgresql://…, mysql://…), parsed into one typed target.
 import path from 'node:path';
 
 export type DatabaseTarget =
@@ -29,7 +29,8 @@ export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarg
   if (url === '') return reject(raw, 'is empty');
 
   if (/^sqlite:/i.test(url)) {
-    // sqlite:///relative.db → "relative.db"; sqlite:////abs.db → "/abs.db" (SQLAlchemy's convention)
+    // Three slashes, then the path: sqlite:///relative.db → "relative.db"; a fourth makes it absolute,
+    // sqlite:////abs.db → "/abs.db"
     const match = /^sqlite:\/\/\/(.+)$/i.exec(url);
     if (!match?.[1]) return reject(raw, 'is not a valid SQLite URL');
     const file = match[1];

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
 
 /** The repository root; the development SQLite file lives in its git-ignored data/ folder. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const DEVELOPMENT_DATABASE_FILE = path.join(REPO_ROOT, 'data', 'dev.db');
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const DEVELOPMENT_DATABASE_FILE = path.join(REPO_ROOT, 'data', 'dev.db');
 
 const DatabaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
