@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { textLimits } from '../src/domain/limits.ts';
+import { passwordLimits } from '../src/domain/passwords.ts';
 import { parseEnv } from '../src/driver/env.ts';
 import { ensureAdmin } from '../src/services/auth/sessions.ts';
 import { runDbScript } from './runner.ts';
@@ -26,10 +27,15 @@ if (values.help) {
   process.exit(0);
 }
 
+/** Stricter than a customer's (passwordLimits.min): this account can do everything. */
+const ADMIN_PASSWORD_MIN = 12;
 const Admin = z.object({
   username: z.string().trim().min(1).max(textLimits.username),
   email: z.email().max(textLimits.email),
-  password: z.string().min(12, 'the admin password needs at least 12 characters').max(256),
+  password: z
+    .string()
+    .min(ADMIN_PASSWORD_MIN, `the admin password needs at least ${ADMIN_PASSWORD_MIN} characters`)
+    .max(passwordLimits.max),
 });
 
 async function ask(name: string, question: string): Promise<string | undefined> {
@@ -49,7 +55,7 @@ await runDbScript(async ({ orm, database }) => {
     {
       username: await ask('ADMIN_USERNAME', 'admin username: '),
       email: await ask('ADMIN_EMAIL', 'admin email: '),
-      password: await ask('ADMIN_PASSWORD', 'admin password (12+ characters): '),
+      password: await ask('ADMIN_PASSWORD', `admin password (${ADMIN_PASSWORD_MIN}+ characters): `),
     },
     'set ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD',
   );

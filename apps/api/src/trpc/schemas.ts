@@ -1,9 +1,18 @@
 // Input building blocks shared by the routers; lengths and money digits come from the column definitions.
-import { MAX_PER_PAGE, type MoneyColumn, moneyColumns, moneyFormHint, moneyPattern, textLimits } from '@shop/db';
+import {
+  MAX_ID,
+  MAX_PER_PAGE,
+  type MoneyColumn,
+  moneyColumns,
+  moneyFormHint,
+  moneyPattern,
+  passwordLimits,
+  textLimits,
+} from '@shop/db';
 import { z } from 'zod';
 
-/** Row ids: positive, and within the INTEGER columns (2^31 − 1), so no id reaches SQL as an overflow. */
-export const id = z.int().positive().max(2_147_483_647);
+/** Row ids: positive, and within the INTEGER columns, so no id reaches SQL as an overflow. */
+export const id = z.int().positive().max(MAX_ID);
 
 /**
  * Every text input: no NUL character. PostgreSQL refuses it in text and JSON, and SQLite would end the
@@ -14,7 +23,10 @@ export const idInput = z.object({ id });
 
 export const username = text().trim().min(1).max(textLimits.username).meta({ example: 'ann' });
 export const email = z.email().max(textLimits.email).meta({ example: 'ann@example.com' }); // cannot hold a NUL
-export const password = text().min(8).max(256).meta({ example: 'correct-horse-battery' });
+export const password = text()
+  .min(passwordLimits.min)
+  .max(passwordLimits.max)
+  .meta({ example: 'correct-horse-battery' });
 /** A name column (categories, roles, products): trimmed, not empty, within the column. */
 export const name = (length: number) => text().trim().min(1).max(length);
 export const longText = text().max(textLimits.text);
@@ -32,6 +44,13 @@ export const pageInput = z.object({
   page: z.int().min(1).max(100_000).default(1),
   perPage: z.int().min(1).max(MAX_PER_PAGE).default(20),
 });
+
+/**
+ * Idempotency keys are unique across all transfers: at least 8 characters, so two clients' keys do not collide
+ * by accident (a UUID has 36), and within the column.
+ */
+export const IDEMPOTENCY_KEY_MIN = 8;
+export const idempotencyKey = text().trim().min(IDEMPOTENCY_KEY_MIN).max(textLimits.idempotencyKey);
 
 /** Bulk operations are bounded so one request cannot monopolise the database. */
 export const MAX_BATCH = 100;

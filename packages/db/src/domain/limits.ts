@@ -1,4 +1,5 @@
-// Input limits read from the entity definitions, so the API's validation and the columns cannot drift.
+// Input limits, read from the entity definitions where a column sets them, so the API's validation and the
+// columns cannot drift.
 import type { EntitySchema } from '@mikro-orm/core';
 import { Account, Category, Product, Role, Transfer, User, UserProfile } from '../entities/index.ts';
 import type { MoneyColumn } from './money.ts';
@@ -35,6 +36,15 @@ export const textLimits = {
   /** TEXT columns (descriptions, bios) have no length; the API caps them at this many characters. */
   text: 10_000,
 } as const;
+
+/** The largest id the INTEGER primary and foreign keys hold (2^31 − 1): a larger one never reaches SQL. */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * The longest keyset cursor taken back (`after`, listProductsByCursor's nextCursor), and so the longest sort key
+ * one can carry: base64url JSON of a sort key (a product name is the longest) and an id, so a real one is shorter.
+ */
+export const MAX_CURSOR_LENGTH = 1000;
 
 /** The NUMERIC(p, 2) columns that hold money. */
 export const moneyColumns = {

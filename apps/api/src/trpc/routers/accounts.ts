@@ -13,12 +13,10 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { isAdmin, ownerProcedure, TRPCError } from '../init.ts';
 import { rest } from '../rest-meta.ts';
-import { amount, id, idInput, openingBalance, pageInput, text } from '../schemas.ts';
+import { amount, IDEMPOTENCY_KEY_MIN, id, idempotencyKey, idInput, openingBalance, pageInput } from '../schemas.ts';
 import { accountView, pageOf, transferResult, transferView } from '../views.ts';
 
 const movement = z.object({ accountId: id, amount });
-const IDEMPOTENCY_KEY_MIN = 8;
-const idempotencyKey = text().trim().min(IDEMPOTENCY_KEY_MIN).max(textLimits.idempotencyKey);
 /** REST clients send the key as a header (documented in the OpenAPI document); tRPC clients may too. */
 const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
 

@@ -1,4 +1,4 @@
-import { getUser, login, logout, registerUser, signInSubject, textLimits } from '@shop/db';
+import { getUser, login, logout, passwordLimits, registerUser, signInSubject, textLimits } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { authedProcedure, dbProcedure, TRPCError } from '../init.ts';
@@ -31,7 +31,7 @@ export const authRouter = {
     .input(
       z.object({
         identifier: text().trim().min(1).max(Math.max(textLimits.username, textLimits.email)),
-        password: text().min(1).max(256),
+        password: text().min(1).max(passwordLimits.max),
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -6,6 +6,7 @@ import {
   getProduct,
   listProducts,
   listProductsByCursor,
+  MAX_CURSOR_LENGTH,
   MAX_PER_PAGE,
   productSummaries,
   textLimits,
@@ -60,7 +61,7 @@ export const productsRouter = {
     .input(
       filters.extend({
         first: z.int().min(1).max(MAX_PER_PAGE).default(20),
-        after: text().max(1000).nullish(),
+        after: text().max(MAX_CURSOR_LENGTH).nullish(),
       }),
     )
     .query(({ ctx, input }) => listProductsByCursor(ctx.em, input)),

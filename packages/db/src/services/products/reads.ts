@@ -3,7 +3,7 @@
 import { Cursor } from '@mikro-orm/core';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { InvalidError } from '../../domain/errors.ts';
-import { moneyColumns } from '../../domain/limits.ts';
+import { MAX_CURSOR_LENGTH, MAX_ID, moneyColumns } from '../../domain/limits.ts';
 import { moneyPattern } from '../../domain/money.ts';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
 import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
@@ -181,16 +181,13 @@ const cursorKey: Record<ProductOrderField, (view: ProductView) => unknown> = {
 // The cursor's values go into the keyset WHERE clause: each must have the type of its column (a forged
 // cursor must not reach the database as an operator object, nor as text the column type cannot parse).
 const isCursorKey: Record<ProductOrderField, (value: unknown) => boolean> = {
-  name: (value) => typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000'),
+  name: (value) => typeof value === 'string' && value.length <= MAX_CURSOR_LENGTH && !value.includes('\u0000'),
   price: (value) =>
     (typeof value === 'string' && moneyPattern(moneyColumns.price).test(value)) ||
     (typeof value === 'number' && Number.isFinite(value) && value >= 0),
   createdAt: (value) =>
     typeof value === 'string' && /^[12]\d{3}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
 };
-
-/** The largest id the INTEGER columns hold. */
-const MAX_ID = 2_147_483_647;
 
 /** [sort key as a query parameter, id] of a cursor made by listProductsByCursor with this ordering. */
 function decodeCursor(em: EntityManager, encoded: string, orderBy: ProductOrderField): [unknown, number] {
