@@ -1,22 +1,30 @@
-// Starts the API: `node src/main.ts [--migrate]` (see --help). Ctrl-C / SIGTERM shut it down gracefully.
+// The `node apps/api/src/main.ts` command: its options and --help, then process/cluster.ts runs the API; a
+// failure to start is one line on stderr and exit code 1.
 import { parseArgs } from 'node:util';
+import { ACCEPTED_FORMS } from '@shop/db';
 import { runApi } from './process/cluster.ts';
 
 const HELP = `usage: node apps/api/src/main.ts [--migrate]
 
-Serves the tRPC API at http://HOST:PORT/trpc (fastify + tRPC's fastify adapter).
+Serves the shop's API with fastify: tRPC at http://HOST:PORT/trpc, the same procedures as REST routes under
+/api (OpenAPI document /api/openapi.json, reference /api/docs) and, with WEB_ROOT, the web app at /.
+SIGINT/SIGTERM stop it gracefully: requests in flight are answered first (for up to 10 s).
   --migrate   apply pending migrations before serving (otherwise the server refuses to start on an
               unmigrated database and says what to run); with API_WORKERS > 1 the primary process applies
               them once, before any worker starts
-env: DATABASE_URL (default SQLite data/dev.db), NODE_ENV, PORT (3000), HOST (127.0.0.1), LOG_LEVEL (info),
-     API_MAX_BATCH_SIZE (20), API_MAX_BODY_BYTES (1048576), DB_POOL_MAX (10), DB_POOL_IDLE_MS (30000),
-     LOG_FORMAT (pretty when NODE_ENV is development, else json), WEB_ROOT (unset): a built web app
-       (apps/web/dist) to serve at / with client-side routes answered by its index.html,
+  -h, --help  this text
+env: DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; production: required; relative
+       paths are relative to the repository root), NODE_ENV (development), PORT (3000), HOST (127.0.0.1),
+     LOG_LEVEL (info), API_MAX_BATCH_SIZE (20), API_MAX_BODY_BYTES (1048576), DB_POOL_MAX (10),
+     DB_POOL_IDLE_MS (30000), LOG_FORMAT (pretty when NODE_ENV is development, else json),
+     WEB_ROOT (unset): a built web app (apps/web/dist) to serve at / with client-side routes answered by
+       its index.html,
      API_WORKERS (1): processes serving the port (1-64, node:cluster). With N > 1 a primary process forks N
        workers that share PORT (PORT=0 too: one port for all), replaces a worker that dies while serving,
        exits 1 when a worker fails to start, and on SIGINT/SIGTERM stops all of them gracefully. Needs a
-       database file or PostgreSQL (not :memory:). Each worker has its own pool (DB_POOL_MAX per worker)
-       and its own sign-in rate limits.`;
+       database file or server (not :memory:). Each worker has its own pool (DB_POOL_MAX per worker); the
+       sign-in limits are counted in the database, so all workers share them.
+DATABASE_URL forms: ${ACCEPTED_FORMS}.`;
 
 const { values } = parseArgs({
   options: { migrate: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },

@@ -2,7 +2,8 @@
 // database, serve the API and the web app, and when the database is empty create the admin and seed it
 // through the client; then print where to go. Ctrl-C stops it.
 import { randomBytes } from 'node:crypto';
-import { startApi, stopOnSignals } from '@shop/api/start';
+import { stopOnSignals } from '@shop/api/cluster';
+import { startApi } from '@shop/api/start';
 import { createShopClient } from '@shop/client';
 import { seedShop } from '@shop/client/seed';
 import { ensureAdmin } from '@shop/db';

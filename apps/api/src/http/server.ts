@@ -1,6 +1,5 @@
-// HTTP server: fastify with tRPC's fastify adapter as one plugin and, when built, the web app as another.
-// Request ids, one log line per request, bounded batches and bodies, JSON 404s outside the app's pages, and
-// a graceful close that lets in-flight requests finish.
+// The HTTP server: fastify with tRPC, REST and (when built) the web app as plugins, request ids, one log line
+// per request, bounded batches and bodies, JSON 404s, and a close that lets in-flight requests finish.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';

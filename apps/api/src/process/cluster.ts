@@ -1,27 +1,11 @@
-// Runs the API as users start it: in this process (API_WORKERS=1), or as N node:cluster workers sharing one
-// port. The primary migrates once before forking, replaces a worker that dies after it was serving, and
-// stops every worker gracefully on SIGINT/SIGTERM. This file is also the workers' entry point.
+// Runs the API until SIGINT/SIGTERM stop it gracefully: in this process (API_WORKERS=1) or as N node:cluster
+// workers on one port, migrated for once and replaced when one dies. Also the workers' entry point.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { loadDatabaseSettings } from '@shop/db';
 import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
-import { openDatabase, startApi, stopOnSignals } from './start.ts';
-
-export interface RunApiOptions {
-  /** Apply pending migrations first (in the primary, once, before any worker starts). */
-  migrate?: boolean;
-  /** Processes serving the port; defaults to API_WORKERS (1: no cluster, serve in this process). */
-  workers?: number;
-  env?: NodeJS.ProcessEnv;
-  /** Called once, when every worker listens, with the URL they share (…/trpc). */
-  onListening?: (url: string) => void;
-}
-
-export interface RunningService {
-  url: string;
-  workers: number;
-}
+import { openDatabase, type RunningApi, startApi } from './start.ts';
 
 /** Worker → primary messages. */
 type WorkerMessage = { type: 'shop-api:listening'; url: string } | { type: 'shop-api:failed'; message: string };
@@ -30,50 +14,45 @@ type WorkerMessage = { type: 'shop-api:listening'; url: string } | { type: 'shop
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
- * Serves the API until SIGINT/SIGTERM, then stops gracefully and exits the process (0 when every worker
- * stopped cleanly). Resolves once the API is listening; rejects with one clear line when it cannot start
- * (a worker that fails before listening stops the whole service rather than being restarted in a loop).
+ * Serves the API with API_WORKERS processes until SIGINT/SIGTERM, then stops gracefully and exits the process
+ * (0 when every worker stopped cleanly). `migrate` applies pending migrations first (once, in the primary).
+ * Resolves once the API is listening; rejects with one clear line when it cannot start (a worker that fails
+ * before listening stops the whole service rather than being restarted in a loop).
  */
-export async function runApi({
-  migrate = false,
-  workers,
-  env = process.env,
-  onListening,
-}: RunApiOptions = {}): Promise<RunningService> {
-  const count = workers ?? loadApiSettings(env).API_WORKERS;
-  if (count === 1) {
-    const api = await startApi({ migrate, env });
-    stopOnSignals(api);
-    onListening?.(api.url);
-    return { url: api.url, workers: 1 };
-  }
-  return runPrimary({ migrate, workers: count, env, onListening });
+export async function runApi({ migrate = false }: { migrate?: boolean } = {}): Promise<void> {
+  const workers = loadApiSettings().API_WORKERS;
+  if (workers === 1) stopOnSignals(await startApi({ migrate }));
+  else await runPrimary(migrate, workers);
 }
 
-async function runPrimary({
-  migrate,
-  workers,
-  env,
-  onListening,
-}: {
-  migrate: boolean;
-  workers: number;
-  env: NodeJS.ProcessEnv;
-  onListening?: (url: string) => void;
-}): Promise<RunningService> {
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error('workers: an integer from 1 to 64');
-  const { target } = loadDatabaseSettings(env);
+/** Stops `api` gracefully on the first SIGINT/SIGTERM, then exits. */
+export function stopOnSignals(api: RunningApi): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    api.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await api.stop();
+    api.log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function runPrimary(migrate: boolean, workers: number): Promise<void> {
+  const { target } = loadDatabaseSettings();
   if (target.dialect === 'sqlite' && target.file === ':memory:') {
     throw new Error(
-      `API_WORKERS=${workers} needs a database file or PostgreSQL: each worker would get its own empty in-memory SQLite`,
+      `API_WORKERS=${workers} needs a database file or server: each worker would get its own empty in-memory SQLite`,
     );
   }
-  const log = createLogger(loadApiSettings(env), env);
+  const log = createLogger(loadApiSettings());
   // Migrations run here, before any worker exists: workers only check that nothing is pending.
-  const { orm, database } = await openDatabase({ migrate, env, log });
+  const { orm, database } = await openDatabase({ migrate, log });
   await orm.close();
 
-  return new Promise<RunningService>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const alive = new Set<Worker>();
     const listening = new Map<Worker, string>();
     const failures = new Map<Worker, string>();
@@ -83,7 +62,7 @@ async function runPrimary({
     let clean = true;
 
     const fork = () => {
-      const worker = cluster.fork(env === process.env ? undefined : env);
+      const worker = cluster.fork();
       alive.add(worker);
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'shop-api:failed') failures.set(worker, message.message);
@@ -100,8 +79,7 @@ async function runPrimary({
       const urls = new Set(listening.values());
       if (urls.size > 1) log.warn({ urls: [...urls] }, 'workers listen on different addresses');
       log.info({ url, database, workers }, 'shop-api listening (all workers)');
-      onListening?.(url);
-      resolve({ url, workers });
+      resolve();
     };
 
     const onWorkerGone = (worker: Worker, code: number | null, signal: NodeJS.Signals | null) => {

@@ -1,10 +1,9 @@
-// Opens the database, checks (or applies) migrations and starts the HTTP server: shared by `main.ts`,
-// the cluster workers and the workspace's main job. Throws an Error with one clear line when something is
-// not usable.
+// One API in this process: opens the database (pending migrations applied with `migrate`, else refused) and
+// starts the HTTP server on it; throws one clear line when either cannot be done.
 import { describeTarget, loadDatabaseSettings, type Orm, openOrm, requireMigrated } from '@shop/db';
 import type { Logger } from 'pino';
 import { createApiServer } from '../http/server.ts';
-import { type ApiSettings, loadApiSettings } from './env.ts';
+import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
 
 export interface RunningApi {
@@ -22,14 +21,12 @@ export interface RunningApi {
  */
 export async function openDatabase({
   migrate = false,
-  env = process.env,
   log,
 }: {
   migrate?: boolean;
-  env?: NodeJS.ProcessEnv;
   log: Logger;
 }): Promise<{ orm: Orm; database: string }> {
-  const db = loadDatabaseSettings(env);
+  const db = loadDatabaseSettings();
   const database = describeTarget(db.target);
   const orm = await openOrm(db.target, { pool: db.pool }).catch((error: Error) => {
     throw new Error(`cannot open ${database}: ${error.message}`);
@@ -51,17 +48,15 @@ export async function openDatabase({
 
 export async function startApi({
   migrate = false,
-  env = process.env,
   webRoot,
 }: {
   migrate?: boolean;
-  env?: NodeJS.ProcessEnv;
   /** Serve this built web app at `/` (default: WEB_ROOT). */
   webRoot?: string;
 } = {}): Promise<RunningApi> {
-  const api = loadApiSettings(env);
-  const log = createLogger(api, env);
-  const { orm, database } = await openDatabase({ migrate, env, log });
+  const api = loadApiSettings();
+  const log = createLogger(api);
+  const { orm, database } = await openDatabase({ migrate, log });
   try {
     const server = createApiServer({
       orm,
@@ -88,19 +83,4 @@ export async function startApi({
     await orm.close();
     throw error;
   }
-}
-
-/** Stops `api` gracefully on the first SIGINT/SIGTERM, then exits. */
-export function stopOnSignals(api: RunningApi): void {
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    api.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    await api.stop();
-    api.log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
