@@ -1,8 +1,5 @@
-// One rule for a character the dialects treat three ways: NUL. PostgreSQL refuses it in text and JSON, MariaDB
-// stores it, and SQLite ends the statement where MikroORM writes the value into the SQL text. Every entity write
-// passes this check when the unit of work flushes, so a NUL anywhere in a string or JSON value (keys included)
-// is an InvalidError naming the property, on every dialect, before any statement is sent. The walk (findNul)
-// is exported: the API refuses the same values, with their paths, before a procedure runs.
+// NUL, which PostgreSQL refuses in text and JSON, MariaDB stores and SQLite ends a statement at, is refused in
+// every entity write at flush (an InvalidError naming the property) and, through findNul, in the API's input.
 import { type EventSubscriber, type FlushEventArgs, JsonType } from '@mikro-orm/core';
 import { InvalidError } from '../domain/errors.ts';
 
