@@ -6,7 +6,8 @@ import { ConflictError, InvalidError } from '../../src/domain/errors.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import { translateErrors } from '../../src/driver/driver-errors.ts';
 import { Account, Category, Product, Transfer, User } from '../../src/entities/index.ts';
-import { getAccount, openAccount } from '../../src/services/accounts/writes.ts';
+import { getAccount } from '../../src/services/accounts/reads.ts';
+import { openAccount } from '../../src/services/accounts/writes.ts';
 import { createCategory } from '../../src/services/categories/writes.ts';
 import { createUser, getUser, listUsers, updateUser } from '../../src/services/users/writes.ts';
 

@@ -2,7 +2,8 @@ import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../src/domain/errors.ts';
 import { Role, UserProfile } from '../../src/entities/index.ts';
-import { deleteProfile, getProfile, upsertProfile } from '../../src/services/profiles/writes.ts';
+import { getProfile } from '../../src/services/profiles/reads.ts';
+import { deleteProfile, upsertProfile } from '../../src/services/profiles/writes.ts';
 import { assignRole, createRole, listRoles, revokeRole, usersWithRole } from '../../src/services/roles/writes.ts';
 import { createUser, createUsers, deleteUser, getUser } from '../../src/services/users/writes.ts';
 

@@ -3,7 +3,8 @@
 // that commits while the delete runs must make the delete refuse (409), never vanish with the account.
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
-import { deposit, getAccount, listAccountsForUser, openAccount } from '../../src/services/accounts/writes.ts';
+import { getAccount, listAccountsForUser } from '../../src/services/accounts/reads.ts';
+import { deposit, openAccount } from '../../src/services/accounts/writes.ts';
 import {
   createUser,
   deleteInactiveUsers,

@@ -7,7 +7,7 @@ import type { EntityManager } from '../../driver/orm.ts';
 import { kysely } from '../../driver/sql.ts';
 import { Account, type IUser, Session, User } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
-import { retryingDeadlocks, unitOfWork } from '../unit-of-work.ts';
+import { retrying, unitOfWork } from '../unit-of-work.ts';
 import { normalizeEmail, type UserView } from './reads.ts';
 
 export * from './reads.ts';
@@ -190,7 +190,7 @@ async function lockForDeletion(tx: EntityManager, ids: number[], where: { isActi
  * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
  */
 export async function deleteUser(em: EntityManager, id: number): Promise<void> {
-  await retryingDeadlocks(em, () =>
+  await retrying(em, () =>
     unitOfWork(em, async (tx) => {
       const { ids, withMoney } = await lockForDeletion(tx, [id]);
       foundOrFail(ids[0], 'user', id);
@@ -214,7 +214,7 @@ export async function deleteUser(em: EntityManager, id: number): Promise<void> {
 export async function deleteInactiveUsers(
   em: EntityManager,
 ): Promise<{ deleted: number; keptWithBalance: number; keptWithHistory: number }> {
-  return retryingDeadlocks(em, () =>
+  return retrying(em, () =>
     unitOfWork(em, async (tx) => {
       // The candidates, read without locks; then locked by id, and kept only if still inactive.
       const candidates = await tx.find(User, { isActive: false }, { fields: ['id'] });
