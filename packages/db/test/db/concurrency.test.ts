@@ -32,7 +32,7 @@ async function openTenAccounts(): Promise<AccountView[]> {
     OPENING.map((_, i) => ({ username: `owner${i}`, email: `owner${i}@example.com` })),
   );
   const accounts: AccountView[] = [];
-  for (const [i, user] of users.entries()) accounts.push(await openAccount(em(), user.id, OPENING[i]!, 'any'));
+  for (const [i, user] of users.entries()) accounts.push(await openAccount(em(), user.id, OPENING[i] ?? '0.00', 'any'));
   return accounts;
 }
 

@@ -4,7 +4,8 @@ import { testDialect, totalBalance, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { kysely, moneySum } from '../../src/driver/sql.ts';
 import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
-import { categoryStats, createCategory } from '../../src/services/categories/writes.ts';
+import { categoryStats } from '../../src/services/categories/reads.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
 import { createProducts } from '../../src/services/products/writes.ts';
 import { createUser } from '../../src/services/users/writes.ts';
 
