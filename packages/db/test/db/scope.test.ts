@@ -1,5 +1,6 @@
 // A user's scope reaches only that user's rows, through every service that takes a scope: someone else's
-// account, ledger or profile answers NOT_FOUND (like a missing one) and nothing changes. Each case also runs
+// account, ledger, profile or user answers NOT_FOUND (like a missing one), and nothing changes (signing out
+// someone else's session, idempotent like signing out twice, changes nothing either). Each case also runs
 // on the caller's own rows, where it must pass, so a service refusing everything would fail here too.
 import { totalBalance, useTestDatabase } from '@shop/db/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -8,22 +9,27 @@ import { type Scope, userScope } from '../../src/domain/scope.ts';
 import { Account, Transfer } from '../../src/entities/index.ts';
 import { getAccount, getTransfer, listAccountsForUser, listTransfers } from '../../src/services/accounts/reads.ts';
 import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
+import { authenticate, login, logout } from '../../src/services/auth/sessions.ts';
 import { getProfile } from '../../src/services/profiles/reads.ts';
 import { deleteProfile, upsertProfile } from '../../src/services/profiles/writes.ts';
+import { getUser } from '../../src/services/users/reads.ts';
 import { createUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 
-/** A user with an account holding 100.00, a profile, and one transfer out of that account (with a key). */
+/** A signed-in user with an account holding 100.00, a profile, and one transfer out of it (with a key). */
 async function customer(name: string, payee?: number) {
-  const user = await createUser(em(), { username: name, email: `${name}@example.com` });
+  const password = `${name}-password`;
+  const user = await createUser(em(), { username: name, email: `${name}@example.com`, password });
+  const { token } = (await login(em(), name, password))!;
+  const session = (await authenticate(em(), token))!.sessionId;
   const account = await openAccount(em(), user.id, '100.00', 'any');
   await upsertProfile(em(), user.id, { firstName: name }, 'any');
   const spare = await openAccount(em(), user.id, '0', 'any');
   const key = `${name}-key-0001`;
   const request = { fromAccountId: account.id, toAccountId: payee ?? spare.id, amount: '1.00', idempotencyKey: key };
   const { transfer } = await transferFunds(em(), request, 'any');
-  return { id: user.id, account: account.id, spare: spare.id, transfer: transfer.id, request };
+  return { id: user.id, token, session, account: account.id, transfer: transfer.id, request };
 }
 type Customer = Awaited<ReturnType<typeof customer>>;
 
@@ -35,7 +41,7 @@ beforeEach(async () => {
 });
 
 /** Each service that takes a scope, called on `target`'s rows. */
-const cases: [string, (scope: Scope, target: Customer) => Promise<unknown>][] = [
+const cases: [string, (scope: Scope, target: Customer) => Promise<unknown>, refused?: 'silently'][] = [
   ['getAccount', (scope, t) => getAccount(em(), t.account, scope)],
   ['listAccountsForUser', (scope, t) => listAccountsForUser(em(), t.id, scope)],
   ['openAccount', (scope, t) => openAccount(em(), t.id, '0', scope)],
@@ -48,9 +54,11 @@ const cases: [string, (scope: Scope, target: Customer) => Promise<unknown>][] = 
   ['getProfile', (scope, t) => getProfile(em(), t.id, scope)],
   ['upsertProfile', (scope, t) => upsertProfile(em(), t.id, { firstName: 'changed' }, scope)],
   ['deleteProfile', (scope, t) => deleteProfile(em(), t.id, scope)],
+  ['getUser', (scope, t) => getUser(em(), t.id, scope)],
+  ['logout', (scope, t) => logout(em(), t.session, scope), 'silently'],
 ];
 
-/** What a refused call must leave as it was: bob's money, accounts, ledger and profile. */
+/** What a refused call must leave as it was: bob's money, accounts, ledger, profile and session. */
 async function bobsRows() {
   return {
     balance: (await getAccount(em(), bob.account, 'any')).balance,
@@ -58,14 +66,16 @@ async function bobsRows() {
     ledger: await em().count(Transfer),
     profile: await getProfile(em(), bob.id, 'any').catch((e: unknown) => e),
     total: await totalBalance(em()),
+    signedIn: (await authenticate(em(), bob.token)) !== null,
   };
 }
 
 describe('a user scope', () => {
-  it.each(cases)('%s: another user’s rows are NOT_FOUND and unchanged; the own rows pass', async (_, call) => {
+  it.each(cases)('%s: another user’s rows are NOT_FOUND and unchanged; the own rows pass', async (_, call, refused) => {
     const before = await bobsRows();
     const error = await call(userScope(alice.id), bob).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotFoundError);
+    if (refused === 'silently') expect(error).toBeUndefined();
+    else expect(error).toBeInstanceOf(NotFoundError);
     expect(await bobsRows()).toEqual(before);
     await expect(call(userScope(bob.id), bob)).resolves.not.toBeInstanceOf(Error);
   });
