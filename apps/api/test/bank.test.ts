@@ -16,7 +16,6 @@ import {
   openAccount,
   openOrm,
   toCents,
-  totalBalance,
 } from '@shop/db';
 import {
   createTestDatabase,
@@ -24,6 +23,7 @@ import {
   skipWithoutDatabase,
   type TestDatabase,
   testDialect,
+  totalBalance,
 } from '@shop/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, startApiProcess } from '../src/testing/api-process.ts';

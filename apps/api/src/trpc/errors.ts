@@ -7,6 +7,7 @@ const CODE_BY_KIND = {
   CONFLICT: 'CONFLICT', // 409
   INSUFFICIENT_FUNDS: 'UNPROCESSABLE_CONTENT', // 422: well-formed, but the business rule refuses it
   INVALID: 'BAD_REQUEST', // 400
+  FORBIDDEN: 'FORBIDDEN', // 403: the caller's scope does not allow it
 } as const satisfies Record<DomainErrorKind, TRPCError['code']>;
 
 export function domainErrorToTRPC(error: DomainError): TRPCError {

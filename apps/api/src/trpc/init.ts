@@ -112,7 +112,7 @@ export const createCallerFactory = t.createCallerFactory;
 /** No database: liveness and the like. */
 export const publicProcedure = t.procedure.meta({ access: 'public' });
 
-export const isAdmin = (principal: Principal) => principal.roles.includes('admin');
+const isAdmin = (principal: Principal) => principal.roles.includes('admin');
 
 /**
  * Every database-backed procedure: its own EntityManager fork (batched calls never share an identity

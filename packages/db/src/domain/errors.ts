@@ -1,6 +1,6 @@
 // Domain errors: what a rule refused, in the domain's words (the API maps each kind to one HTTP status).
 
-export type DomainErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'INVALID';
+export type DomainErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'INVALID' | 'FORBIDDEN';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -53,4 +53,9 @@ export class InvalidError extends DomainError {
     super(message);
     this.field = field;
   }
+}
+
+/** The caller's scope does not allow what it asked (a customer opening an account with money in it). */
+export class ForbiddenError extends DomainError {
+  readonly kind = 'FORBIDDEN';
 }

@@ -4,10 +4,9 @@ import {
   DriverException,
   ForeignKeyConstraintViolationException,
   NotNullConstraintViolationException,
-  NotFoundError as OrmNotFoundError,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import { ConflictError, DomainError, InvalidError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError, DomainError, InvalidError } from '../domain/errors.ts';
 import { entities } from '../entities/index.ts';
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/Id$/, '');
@@ -64,7 +63,6 @@ const INVALID_VALUE_STATES = new Set(['22003', '22007', '22008', '22021', '22P02
 /** Translates a driver exception into a DomainError; anything else is returned unchanged. */
 export function toDomainError(error: unknown): unknown {
   if (error instanceof DomainError || !(error instanceof Error)) return error;
-  if (error instanceof OrmNotFoundError) return new NotFoundError('entity', error.message);
   // A value its column cannot hold, from MikroORM's driver exceptions and from the read paths' raw driver
   // errors alike: PostgreSQL's SQLSTATE class 22 (numeric or datetime overflow, malformed text or bytes),
   // MariaDB's 1264 (out of range, strict mode).

@@ -1,7 +1,8 @@
 // Page-number pagination in the shape of Flask-SQLAlchemy's paginate(error_out=False), with totals that
 // stay cheap on large tables: rows are counted exactly up to a limit, past it `total` is a lower bound.
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { ShopDB } from '../driver/sql.ts';
+import type { EntityManager } from '../driver/orm.ts';
+import { kysely, type ShopDB } from '../driver/sql.ts';
 
 export interface PageRequest {
   page?: number;
@@ -89,4 +90,13 @@ export function toPage<T>(items: T[], counted: number, window: PageWindow): Page
     hasNext: window.page < pages,
     hasPrev: window.page > 1,
   };
+}
+
+/** Every row of `table`, counted exactly (the admin's totals; count(*) is a bigint, text, on PostgreSQL). */
+export async function countRows(em: EntityManager, table: keyof ShopDB): Promise<number> {
+  const row = await kysely(em)
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -1,7 +1,11 @@
-// One unit of work per write, run again when the database broke a deadlock or a lock wait timed out.
-import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+// The services' one rule: each aggregate's `reads.ts` answers with one statement per read through
+// `kysely(em)`, its rows mapped by the one mapper of their view; its `writes.ts` changes rows in units of work
+// (entities, native updates) and returns the result through that same read, inside the transaction. A
+// service that touches one user's rows takes a required `Scope`.
+import { DeadlockException, type EntityName, type FilterQuery, LockWaitTimeoutException } from '@mikro-orm/core';
 import { translateErrors } from '../driver/driver-errors.ts';
 import type { EntityManager } from '../driver/orm.ts';
+import { foundOrFail } from './not-found.ts';
 
 /**
  * One unit of work: `work` runs in a transaction on the EntityManager it is given, MikroORM flushes once at
@@ -11,21 +15,37 @@ export function unitOfWork<T>(em: EntityManager, work: (tx: EntityManager) => Pr
   return translateErrors(() => em.transactional(work));
 }
 
-const MAX_ATTEMPTS = 5;
-const isRetryable = (error: unknown) => error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
+/** The database broke a deadlock or a lock wait timed out: the same unit of work may well pass next time. */
+const brokeALock = (error: unknown) => error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
 
 /**
- * Runs `attempt` (units of work that lock rows) again, on a cleared EntityManager and after a short random
- * backoff, when the database broke a deadlock or a lock wait timed out: up to 5 times, then the error stands.
+ * Runs `attempt` (a unit of work) again, on a cleared EntityManager and after a short random backoff, while
+ * `retryable` says its error may pass next time (by default: a deadlock or lock wait timeout, from units of
+ * work that lock rows): up to `attempts` times, then the error stands.
  */
-export async function retryingDeadlocks<T>(em: EntityManager, attempt: () => Promise<T>): Promise<T> {
+export async function retrying<T>(
+  em: EntityManager,
+  attempt: () => Promise<T>,
+  { retryable = brokeALock, attempts = 5 }: { retryable?: (error: unknown) => boolean; attempts?: number } = {},
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!isRetryable(error) || n >= MAX_ATTEMPTS) throw error;
+      if (!retryable(error) || n >= attempts) throw error;
       em.clear();
       await new Promise((resolve) => setTimeout(resolve, 2 ** n * 5 + Math.random() * 10));
     }
   }
+}
+
+/** Deletes what `where` matches in one statement, in a unit of work; NotFoundError for `what` `key` if nothing. */
+export async function deleteOrNotFound<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<NoInfer<T>>,
+  what: string,
+  key: string | number,
+): Promise<void> {
+  foundOrFail(await unitOfWork(em, (tx) => tx.nativeDelete(entity, where)), what, key);
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, inject, type TestContext } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialect } from './database.ts';
 
+export * from './balances.ts';
 export * from './database.ts';
 
 import './provided-context.ts';

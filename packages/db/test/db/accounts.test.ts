@@ -1,17 +1,9 @@
-import { useTestDatabase } from '@shop/db/testing';
+import { totalBalance, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError } from '../../src/domain/errors.ts';
 import { Transfer } from '../../src/entities/index.ts';
-import {
-  deposit,
-  getAccount,
-  listAccountsForUser,
-  listTransfers,
-  openAccount,
-  totalBalance,
-  transferFunds,
-  withdraw,
-} from '../../src/services/accounts/writes.ts';
+import { getAccount, listAccountsForUser, listTransfers } from '../../src/services/accounts/reads.ts';
+import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
 import { createUser } from '../../src/services/users/writes.ts';
 
 const { em, db } = useTestDatabase();

@@ -2,22 +2,10 @@ import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { InvalidError, NotFoundError } from '../../src/domain/errors.ts';
 import { Category, Product } from '../../src/entities/index.ts';
-import {
-  createCategory,
-  deleteCategory,
-  getCategory,
-  listCategories,
-  renameCategory,
-} from '../../src/services/categories/writes.ts';
-import {
-  createProduct,
-  createProducts,
-  deleteProduct,
-  getProduct,
-  listProducts,
-  productSummaries,
-  updateProduct,
-} from '../../src/services/products/writes.ts';
+import { getCategory, listCategories } from '../../src/services/categories/reads.ts';
+import { createCategory, deleteCategory, renameCategory } from '../../src/services/categories/writes.ts';
+import { getProduct, listProducts, productSummaries } from '../../src/services/products/reads.ts';
+import { createProduct, createProducts, deleteProduct, updateProduct } from '../../src/services/products/writes.ts';
 
 const { em } = useTestDatabase();
 

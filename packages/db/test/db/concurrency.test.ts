@@ -3,19 +3,14 @@
 //   transactions run one after another whatever the callers do: the load would test nothing there.
 // - 200 transfers started at once through Promise.all: every dialect (on SQLite this is what "concurrent"
 //   means: interleaved callers queueing for the one connection).
-import { testDialect, useTestDatabase } from '@shop/db/testing';
+import { testDialect, totalBalance, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { InsufficientFundsError } from '../../src/domain/errors.ts';
 import { formatMoney, toCents } from '../../src/domain/money.ts';
 import type { EntityManager } from '../../src/driver/orm.ts';
 import { Account, Transfer } from '../../src/entities/index.ts';
-import {
-  type AccountView,
-  openAccount,
-  type TransferRequest,
-  totalBalance,
-  transferFunds,
-} from '../../src/services/accounts/writes.ts';
+import type { AccountView } from '../../src/services/accounts/reads.ts';
+import { openAccount, type TransferRequest, transferFunds } from '../../src/services/accounts/writes.ts';
 import { createUsers } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();

@@ -6,9 +6,11 @@ import { ConflictError, InvalidError } from '../../src/domain/errors.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import { translateErrors } from '../../src/driver/driver-errors.ts';
 import { Account, Category, Product, Transfer, User } from '../../src/entities/index.ts';
-import { getAccount, openAccount } from '../../src/services/accounts/writes.ts';
+import { getAccount } from '../../src/services/accounts/reads.ts';
+import { openAccount } from '../../src/services/accounts/writes.ts';
 import { createCategory } from '../../src/services/categories/writes.ts';
-import { createUser, getUser, listUsers, updateUser } from '../../src/services/users/writes.ts';
+import { getUser, listUsers } from '../../src/services/users/reads.ts';
+import { createUser, updateUser } from '../../src/services/users/writes.ts';
 
 const { em } = useTestDatabase();
 const now = new Date();
@@ -57,8 +59,8 @@ describe('constraint violations', () => {
     await expect(createCategory(em(), 'C')).rejects.toMatchObject({ kind: 'CONFLICT', field: 'name' });
 
     expect(await snapshot()).toEqual(before);
-    expect((await getUser(em(), other.id)).email).toBe('bob@example.com');
-    expect((await getUser(em(), user.id)).username).toBe('ann');
+    expect((await getUser(em(), other.id, 'any')).email).toBe('bob@example.com');
+    expect((await getUser(em(), user.id, 'any')).username).toBe('ann');
   });
 
   it('foreign key → ConflictError (missing parent)', async () => {

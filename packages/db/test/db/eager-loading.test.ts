@@ -1,15 +1,12 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { createCategory } from '../../src/services/categories/writes.ts';
-import {
-  createProducts,
-  listProducts,
-  listProductsByCursor,
-  productSummaries,
-} from '../../src/services/products/writes.ts';
+import { listProducts, listProductsByCursor, productSummaries } from '../../src/services/products/reads.ts';
+import { createProducts } from '../../src/services/products/writes.ts';
 import { upsertProfile } from '../../src/services/profiles/writes.ts';
 import { assignRole, createRole } from '../../src/services/roles/writes.ts';
-import { createUsers, listUsers } from '../../src/services/users/writes.ts';
+import { listUsers } from '../../src/services/users/reads.ts';
+import { createUsers } from '../../src/services/users/writes.ts';
 
 const { em, db } = useTestDatabase();
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Product } from '../../src/entities/index.ts';
 import { createCategory } from '../../src/services/categories/writes.ts';
 import { exportProductsNdjson, iterateProducts } from '../../src/services/products/export.ts';
-import { createProducts, type ProductView } from '../../src/services/products/writes.ts';
+import type { ProductView } from '../../src/services/products/reads.ts';
+import { createProducts } from '../../src/services/products/writes.ts';
 
 const { em } = useTestDatabase();
 

@@ -1,15 +1,9 @@
-// Rate-limit budgets in the database (services/login-throttle.ts): consume, peek, penalize, reset, the end
-// of a window, the purge of ended windows, and concurrent consumes from separate units of work.
+// Rate-limit budgets in the database (services/auth/login-throttle.ts): consume, reset, the end of a window,
+// the purge of ended windows, and concurrent consumes from separate units of work.
 import { testDialect, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/entities/index.ts';
-import {
-  consumeBudget,
-  peekBudget,
-  penalize,
-  purgeExpiredBudgets,
-  resetBudget,
-} from '../../src/services/auth/login-throttle.ts';
+import { consumeBudget, purgeExpiredBudgets, resetBudget } from '../../src/services/auth/login-throttle.ts';
 
 const { db, em } = useTestDatabase();
 
@@ -54,51 +48,30 @@ describe('login throttle budgets', () => {
     await consumeBudget(em(), 'address:10.0.0.1', { ...LIMIT, now: T0 });
     await consumeBudget(em(), 'address:10.0.0.1', { ...LIMIT, now: T0 });
     expect(await consumeBudget(em(), 'address:10.0.0.2', { ...LIMIT, now: T0 })).toMatchObject({ used: 1 });
-    expect(await peekBudget(em(), 'address:10.0.0.1', { points: 3, now: T0 })).toMatchObject({ used: 2 });
+    expect(await rows()).toEqual([
+      { key: 'address:10.0.0.1', points: 2, resetAt: at(60) },
+      { key: 'address:10.0.0.2', points: 1, resetAt: at(60) },
+    ]);
   });
 
-  it('peeks without consuming; penalize adds failures; reset forgets them', async () => {
+  it('reset forgets a budget, and is idempotent', async () => {
     const key = 'account:gina';
-    expect(await peekBudget(em(), key, { points: 2, now: T0 })).toEqual({
-      allowed: true,
-      used: 0,
-      retryAfterSeconds: 0,
-    });
+    await consumeBudget(em(), key, { ...LIMIT, now: T0 });
+    expect(await consumeBudget(em(), key, { ...LIMIT, now: at(10) })).toMatchObject({ used: 2 });
+    await resetBudget(em(), key);
     expect(await rows()).toEqual([]);
-
-    expect(await penalize(em(), key, { windowSeconds: 60, now: T0 })).toEqual({ used: 1 });
-    expect(await peekBudget(em(), key, { points: 2, now: at(10) })).toEqual({
+    expect(await consumeBudget(em(), key, { ...LIMIT, now: at(20) })).toEqual({
       allowed: true,
       used: 1,
       retryAfterSeconds: 0,
     });
-    expect(await peekBudget(em(), key, { points: 2, now: at(10) })).toMatchObject({ used: 1 });
-
-    expect(await penalize(em(), key, { windowSeconds: 60, now: at(20) })).toEqual({ used: 2 });
-    expect(await peekBudget(em(), key, { points: 2, now: at(20) })).toEqual({
-      allowed: false,
-      used: 2,
-      retryAfterSeconds: 40,
-    });
-    expect(await penalize(em(), key, { windowSeconds: 60, by: 3, now: at(30) })).toEqual({ used: 5 });
-
-    // A window that has ended limits nothing, even before the row is purged.
-    expect(await peekBudget(em(), key, { points: 2, now: at(60) })).toEqual({
-      allowed: true,
-      used: 0,
-      retryAfterSeconds: 0,
-    });
-    expect(await penalize(em(), key, { windowSeconds: 60, now: at(61) })).toEqual({ used: 1 });
-
-    await resetBudget(em(), key);
-    expect(await rows()).toEqual([]);
-    expect(await peekBudget(em(), key, { points: 2, now: at(62) })).toMatchObject({ allowed: true, used: 0 });
+    expect(await rows()).toEqual([{ key, points: 1, resetAt: at(80) }]);
     await resetBudget(em(), 'account:never-seen'); // idempotent
   });
 
   it('purges only the budgets whose window has ended', async () => {
     await consumeBudget(em(), 'address:old', { ...LIMIT, now: T0 }); // ends at 60
-    await penalize(em(), 'account:old', { windowSeconds: 30, now: T0 }); // ends at 30
+    await consumeBudget(em(), 'account:old', { points: 3, windowSeconds: 30, now: T0 }); // ends at 30
     await consumeBudget(em(), 'address:current', { ...LIMIT, now: at(50) }); // ends at 110
     expect(await purgeExpiredBudgets(em(), at(29))).toBe(0);
     expect(await purgeExpiredBudgets(em(), at(60))).toBe(2);
@@ -109,18 +82,17 @@ describe('login throttle budgets', () => {
   it('stores keys longer than the column, or holding a NUL, as their hash, each apart', async () => {
     const long = (c: string) => `account:${'x'.repeat(300)}${c}`;
     const nul = 'account:\u0000';
-    await consumeBudget(em(), long('a'), { ...LIMIT, now: T0 });
-    await consumeBudget(em(), long('a'), { ...LIMIT, now: T0 });
-    await consumeBudget(em(), long('b'), { ...LIMIT, now: T0 });
-    await penalize(em(), nul, { windowSeconds: 60, now: T0 });
-    expect(await peekBudget(em(), long('a'), { points: 3, now: T0 })).toMatchObject({ used: 2 });
-    expect(await peekBudget(em(), long('b'), { points: 3, now: T0 })).toMatchObject({ used: 1 });
-    expect(await peekBudget(em(), nul, { points: 3, now: T0 })).toMatchObject({ used: 1 });
-    expect(await peekBudget(em(), 'account:', { points: 3, now: T0 })).toMatchObject({ used: 0 });
+    const consume = (key: string) => consumeBudget(em(), key, { ...LIMIT, now: T0 });
+    await consume(long('a'));
+    expect(await consume(long('a'))).toMatchObject({ used: 2 });
+    expect(await consume(long('b'))).toMatchObject({ used: 1 });
+    expect(await consume(nul)).toMatchObject({ used: 1 });
     expect((await rows()).every((r) => /^sha256:[0-9a-f]{64}$/.test(r.key))).toBe(true);
+    expect(await consume('account:')).toMatchObject({ used: 1 }); // not the NUL key's budget
+    expect(await rows()).toHaveLength(4);
     await resetBudget(em(), long('a'));
     await resetBudget(em(), nul);
-    expect(await rows()).toHaveLength(1);
+    expect((await rows()).map((r) => r.key)).toEqual(['account:', expect.stringMatching(/^sha256:/)]);
   });
 
   it(`counts 50 concurrent consumes of one key from separate forks exactly (${testDialect})`, async () => {

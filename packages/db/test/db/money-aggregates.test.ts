@@ -1,10 +1,11 @@
 // Money stays exact in SQL aggregates on every dialect (SQLite stores NUMERIC as REAL): sums are rounded to
 // two places in SQL, balances are rounded at every write, and a balance shown can always be withdrawn.
-import { testDialect, useTestDatabase } from '@shop/db/testing';
+import { testDialect, totalBalance, useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { kysely, moneySum } from '../../src/driver/sql.ts';
-import { deposit, openAccount, totalBalance, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
-import { categoryStats, createCategory } from '../../src/services/categories/writes.ts';
+import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
+import { categoryStats } from '../../src/services/categories/reads.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
 import { createProducts } from '../../src/services/products/writes.ts';
 import { createUser } from '../../src/services/users/writes.ts';
 

@@ -3,7 +3,8 @@ import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { createCategory } from '../../src/services/categories/writes.ts';
 import { EXACT_TOTAL_UP_TO } from '../../src/services/pagination.ts';
-import { createProducts, listProducts } from '../../src/services/products/writes.ts';
+import { listProducts } from '../../src/services/products/reads.ts';
+import { createProducts } from '../../src/services/products/writes.ts';
 
 const { em, db } = useTestDatabase();
 

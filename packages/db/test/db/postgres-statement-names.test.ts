@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { statementNamer } from '../../src/driver/postgres-statement-names.ts';
 import { Product } from '../../src/entities/index.ts';
 import { createCategory } from '../../src/services/categories/writes.ts';
-import { createProducts, getProduct, listProducts } from '../../src/services/products/writes.ts';
+import { getProduct, listProducts } from '../../src/services/products/reads.ts';
+import { createProducts } from '../../src/services/products/writes.ts';
 
 const { em } = useTestDatabase();
 

@@ -3,15 +3,15 @@ import { Cursor } from '@mikro-orm/core';
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { InvalidError } from '../../src/domain/errors.ts';
-import { categoryStats, createCategory, listCategories } from '../../src/services/categories/writes.ts';
+import { categoryStats, listCategories } from '../../src/services/categories/reads.ts';
+import { createCategory } from '../../src/services/categories/writes.ts';
 import {
-  createProduct,
-  createProducts,
   listProducts,
   listProductsByCursor,
   type ProductOrderField,
   productSummaries,
-} from '../../src/services/products/writes.ts';
+} from '../../src/services/products/reads.ts';
+import { createProduct, createProducts } from '../../src/services/products/writes.ts';
 
 const { em, db } = useTestDatabase();
 

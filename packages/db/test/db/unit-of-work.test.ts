@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../src/domain/errors.ts';
 import { Role, User } from '../../src/entities/index.ts';
 import { ensureAdmin } from '../../src/services/auth/sessions.ts';
-import { deleteProfile, getProfile } from '../../src/services/profiles/writes.ts';
+import { getProfile } from '../../src/services/profiles/reads.ts';
+import { deleteProfile } from '../../src/services/profiles/writes.ts';
 import { assignRole } from '../../src/services/roles/writes.ts';
 import { createUser } from '../../src/services/users/writes.ts';
 

@@ -52,11 +52,11 @@ export const authRouter = {
     .meta(rest('POST', '/auth/logout', 'Sign out (revokes this token)', { errors: { 404: false, 409: false } }))
     .output(z.object({ signedOut: z.literal(true) }))
     .mutation(async ({ ctx }) => {
-      await logout(ctx.em, ctx.principal.sessionId);
+      await logout(ctx.em, ctx.principal.sessionId, { userId: ctx.principal.userId });
       return { signedOut: true as const };
     }),
   me: authedProcedure
     .meta(rest('GET', '/auth/me', 'The signed-in user'))
     .output(userView)
-    .query(({ ctx }) => getUser(ctx.em, ctx.principal.userId)),
+    .query(({ ctx }) => getUser(ctx.em, ctx.principal.userId, { userId: ctx.principal.userId })),
 } satisfies TRPCRouterRecord;

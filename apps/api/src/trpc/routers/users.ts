@@ -35,7 +35,7 @@ export const usersRouter = {
     .meta(rest('GET', '/users/{id}', 'A user by id'))
     .output(userView)
     .input(idInput)
-    .query(({ ctx, input }) => getUser(ctx.em, input.id)),
+    .query(({ ctx, input }) => getUser(ctx.em, input.id, 'any')),
   byUsername: adminProcedure
     .meta(rest('GET', '/users/by-username/{username}', 'A user by username'))
     .output(userView)

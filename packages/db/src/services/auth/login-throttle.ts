@@ -1,6 +1,7 @@
 // Rate-limit budgets kept in the database, so every API process (and every server on the same database)
-// counts against one budget per key. Each operation is ONE statement, atomic on its own (no transaction,
-// no read-then-write): PostgreSQL and MariaDB lock the row for the upsert, SQLite serializes writers.
+// counts against one budget per key. Every operation here is a write of ONE statement, atomic on its own
+// (no transaction, no read-then-write): PostgreSQL and MariaDB lock the row for the upsert, SQLite
+// serializes writers.
 // Budgets use a fixed window: the first point of a key opens a window of `windowSeconds`; once it has
 // ended, the next point starts a new one. Times are parameters (`now`), stored the way MikroORM stores
 // datetimes.
@@ -19,9 +20,9 @@ export interface BudgetLimit {
 }
 
 export interface BudgetState {
-  /** Whether this point was within the budget (consume), or one more would be (peek). */
+  /** Whether this point was within the budget. */
   allowed: boolean;
-  /** Points used in the current window (0 when there is none). */
+  /** Points used in the current window, this one included. */
   used: number;
   /** Seconds until the window ends when not allowed (at least 1), else 0. */
   retryAfterSeconds: number;
@@ -39,35 +40,33 @@ const storedKey = (key: string) =>
 const secondsUntil = (end: Date, now: Date) => Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000));
 
 /**
- * Adds `by` points to `key` in one upsert: a missing key, or one whose window has ended, starts a new
- * window at `by` points; otherwise its points grow. Returns the points and the window's end after it.
+ * Adds a point to `key` in one upsert: a missing key, or one whose window has ended, starts a new window at
+ * one point; otherwise its points grow. Returns the points and the window's end after it.
  */
-async function addPoints(
+async function addPoint(
   em: EntityManager,
   key: string,
-  by: number,
   windowSeconds: number,
   now: Date,
 ): Promise<{ points: number; resetAt: Date }> {
-  if (!Number.isSafeInteger(by) || by < 1) throw new RangeError(`points to add must be a positive integer, got ${by}`);
   const param = paramEncoder(em);
   const at = param.date(now) as Date;
   const newWindowEnd = param.date(new Date(now.getTime() + windowSeconds * 1000)) as Date;
-  // The row's new state, from the row as it was: a window that has ended restarts at `by` points.
+  // The row's new state, from the row as it was: a window that has ended restarts at one point.
   const update = (eb: ExpressionBuilder<ShopDB, 'login_throttles'>) => {
     const ended = eb('login_throttles.reset_at', '<=', at);
     return {
       points: eb
         .case()
         .when(ended)
-        .then(eb.val(by))
-        .else(eb('login_throttles.points', '+', eb.val(by)))
+        .then(eb.val(1))
+        .else(eb('login_throttles.points', '+', eb.val(1)))
         .end(),
       reset_at: eb.case().when(ended).then(eb.val(newWindowEnd)).else(eb.ref('login_throttles.reset_at')).end(),
     };
   };
   const db = kysely(em);
-  const insert = db.insertInto('login_throttles').values({ key: storedKey(key), points: by, reset_at: newWindowEnd });
+  const insert = db.insertInto('login_throttles').values({ key: storedKey(key), points: 1, reset_at: newWindowEnd });
   const dialect = dialectOf(em);
   const upsert =
     dialect === 'sqlite' || dialect === 'postgresql'
@@ -90,41 +89,9 @@ export async function consumeBudget(
   key: string,
   { points, windowSeconds, now = new Date() }: BudgetLimit,
 ): Promise<BudgetState> {
-  const after = await addPoints(em, key, 1, windowSeconds, now);
+  const after = await addPoint(em, key, windowSeconds, now);
   const allowed = after.points <= points;
   return { allowed, used: after.points, retryAfterSeconds: allowed ? 0 : secondsUntil(after.resetAt, now) };
-}
-
-/** Reads `key`'s budget without using it: `allowed` says whether one more point would be within it. */
-export async function peekBudget(
-  em: EntityManager,
-  key: string,
-  { points, now = new Date() }: Omit<BudgetLimit, 'windowSeconds'>,
-): Promise<BudgetState> {
-  const param = paramEncoder(em);
-  const row = await kysely(em)
-    .selectFrom('login_throttles')
-    .select(['points', 'reset_at'])
-    .where('key', '=', storedKey(key))
-    .where('reset_at', '>', param.date(now) as Date)
-    .executeTakeFirst();
-  const used = row ? Number(row.points) : 0;
-  const allowed = used < points;
-  return {
-    allowed,
-    used,
-    retryAfterSeconds: allowed || !row ? 0 : secondsUntil(rowDecoder(em).date(row.reset_at), now),
-  };
-}
-
-/** Adds `by` points to `key` (a failure counted after the fact), opening a window when there is none. */
-export async function penalize(
-  em: EntityManager,
-  key: string,
-  { windowSeconds, by = 1, now = new Date() }: { windowSeconds: number; by?: number; now?: Date },
-): Promise<{ used: number }> {
-  const after = await addPoints(em, key, by, windowSeconds, now);
-  return { used: after.points };
 }
 
 /** Forgets `key`'s budget (a successful sign-in clears the account's failures). */

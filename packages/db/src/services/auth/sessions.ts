@@ -1,14 +1,18 @@
-// Sign-in sessions: opaque bearer tokens (only their SHA-256 is stored), expiry, revocation, and the
-// password check that takes the same time whether or not the account exists.
+// Who may sign in and how: sign-up (a customer's own, the operator's first admin), bearer-token sessions
+// (only the token's SHA-256 is stored; expiry, revocation), and the password check that takes the same time
+// whether or not the account exists. The reads (whose sign-in, which principal) are one Kysely statement
+// each; the writes (sign up, open and revoke a session) are units of work answering through getUser.
 import { createHash, randomBytes } from 'node:crypto';
 import { ConflictError } from '../../domain/errors.ts';
 import { hashPassword, verifyPassword } from '../../domain/passwords.ts';
+import { ownedBy, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { kysely, paramEncoder } from '../../driver/sql.ts';
-import { Role, Session, User } from '../../entities/index.ts';
-import { unitOfWork } from '../unit-of-work.ts';
-import { decodeRoleNames, roleNamesOf } from '../users/reads.ts';
-import { type NewUser, newUserEntity, toUserView, type UserView } from '../users/writes.ts';
+import { kysely, paramEncoder, rowDecoder } from '../../driver/sql.ts';
+import { Session, User } from '../../entities/index.ts';
+import { roleNamed } from '../roles/writes.ts';
+import { retrying, unitOfWork } from '../unit-of-work.ts';
+import { decodeRoleNames, getUser, normalizeEmail, roleNamesOf, type UserView } from '../users/reads.ts';
+import { type NewUser, newUserEntity } from '../users/writes.ts';
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -27,45 +31,41 @@ export interface SignedIn {
   user: UserView;
 }
 
-const CUSTOMER = 'customer';
+/** Concurrent first sign-ups may both create a role: the loser's unit of work can simply run again. */
+const roleRace = (error: unknown) => error instanceof ConflictError && error.field === 'name';
 
 /**
  * Self-service sign-up: an active user with the "customer" role, in one unit of work (the role is created
- * with the first sign-up). Concurrent first sign-ups may both try to create the role: the loser's whole
- * unit of work is rolled back and run again, finding the role this time.
+ * with the first sign-up; a first sign-up that lost the race to create it runs again and finds it).
  */
 export async function registerUser(em: EntityManager, input: NewUser & { password: string }): Promise<UserView> {
   const passwordHash = await hashPassword(input.password); // never inside a transaction: it takes tens of ms
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await unitOfWork(em, async (tx) => {
-        const role = (await tx.findOne(Role, { name: CUSTOMER })) ?? tx.create(Role, { name: CUSTOMER });
+  return retrying(
+    em,
+    () =>
+      unitOfWork(em, async (tx) => {
         const user = newUserEntity(tx, { ...input, isActive: true }, passwordHash);
-        user.roles.add(role);
+        user.roles.add(await roleNamed(tx, 'customer'));
         await tx.flush();
-        return toUserView(user);
-      });
-    } catch (error) {
-      const roleRace = error instanceof ConflictError && error.field === 'name';
-      if (!roleRace || attempt >= 3) throw error;
-      em.clear();
-    }
-  }
+        return getUser(tx, user.id, 'any');
+      }),
+    { retryable: roleRace, attempts: 3 },
+  );
 }
 
 /** A sign-in identifier names a user by email (it has an `@`; stored lower-case) or by username (exact). */
-const userWithIdentifier = (identifier: string) => {
+function userWithIdentifier(em: EntityManager, identifier: string) {
   const key = identifier.trim();
-  return key.includes('@') ? { email: key.toLowerCase() } : { username: key };
-};
+  const [column, value] = key.includes('@') ? (['email', normalizeEmail(key)] as const) : (['username', key] as const);
+  return kysely(em).selectFrom('users').where(column, '=', value);
+}
 
 /**
  * What a sign-in attempt is counted against: its user (`user:<id>`, whichever identifier named it, so a
  * username and an email are one budget), or, for an identifier that names nobody, that identifier.
  */
 export async function signInSubject(em: EntityManager, identifier: string): Promise<string> {
-  const [column, value] = Object.entries(userWithIdentifier(identifier))[0] as ['email' | 'username', string];
-  const user = await kysely(em).selectFrom('users').select('id').where(column, '=', value).executeTakeFirst();
+  const user = await userWithIdentifier(em, identifier).select('id').executeTakeFirst();
   return user ? `user:${user.id}` : `unknown:${identifier.trim().toLowerCase()}`;
 }
 
@@ -79,19 +79,17 @@ export async function login(
   password: string,
   { now = new Date(), ttlMs = SESSION_TTL_MS } = {},
 ): Promise<SignedIn | null> {
-  const user = await em.findOne(User, userWithIdentifier(identifier), {
-    populate: ['passwordHash', 'roles', 'profile'],
-  });
-  const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoy()), password);
-  if (!user?.passwordHash || !passwordOk || !user.isActive) return null;
+  const user = await userWithIdentifier(em, identifier).select(['id', 'password_hash', 'is_active']).executeTakeFirst();
+  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoy()), password);
+  if (!user?.password_hash || !passwordOk || !rowDecoder(em).bool(user.is_active)) return null;
 
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await unitOfWork(em, async (tx) => {
+  return unitOfWork(em, async (tx) => {
     tx.create(Session, { user: user.id, tokenHash: sha256(token), expiresAt });
     await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
+    return { token, expiresAt, user: await getUser(tx, user.id, 'any') };
   });
-  return { token, expiresAt, user: { ...toUserView(user), lastLoginAt: now } };
 }
 
 export interface Principal {
@@ -121,9 +119,11 @@ export async function authenticate(em: EntityManager, token: string, now = new D
   return { userId: row.id, username: row.username, roles: decodeRoleNames(em, row.roles), sessionId: row.session_id };
 }
 
-/** Revokes one session; idempotent. */
-export async function logout(em: EntityManager, sessionId: number, now = new Date()): Promise<void> {
-  await unitOfWork(em, (tx) => tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now }));
+/** Revokes one of the scope's sessions; idempotent. */
+export async function logout(em: EntityManager, sessionId: number, scope: Scope, now = new Date()): Promise<void> {
+  await unitOfWork(em, (tx) =>
+    tx.nativeUpdate(Session, { id: sessionId, revokedAt: null, ...ownedBy(scope, 'user') }, { revokedAt: now }),
+  );
 }
 
 /**
@@ -137,18 +137,11 @@ export async function ensureAdmin(
   const existing = await em.findOne(User, { username: input.username.trim() });
   const passwordHash = existing && !input.resetPassword ? undefined : await hashPassword(input.password);
   return unitOfWork(em, async (tx) => {
-    const user =
-      existing ??
-      tx.create(User, {
-        username: input.username.trim(),
-        email: input.email.trim().toLowerCase(),
-        passwordHash: passwordHash ?? null,
-      });
+    const user = existing ?? newUserEntity(tx, input, passwordHash ?? null);
+    if (existing) await tx.populate(existing, ['roles']);
     if (existing && passwordHash) user.passwordHash = passwordHash;
-    const role = (await tx.findOne(Role, { name: 'admin' })) ?? tx.create(Role, { name: 'admin' });
-    await tx.populate(user, ['roles', 'profile']);
-    user.roles.add(role);
+    user.roles.add(await roleNamed(tx, 'admin'));
     await tx.flush();
-    return { user: toUserView(user), created: !existing };
+    return { user: await getUser(tx, user.id, 'any'), created: !existing };
   });
 }

@@ -1,55 +1,17 @@
-// Categories: CRUD and per-category statistics (one GROUP BY ... HAVING query).
-
+// Categories: create, rename, delete; each one unit of work, answering through getCategory.
 import { ConflictError } from '../../domain/errors.ts';
-import { averageMoney } from '../../domain/money.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { kysely, moneySum, rowDecoder } from '../../driver/sql.ts';
 import { Category, Product } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { unitOfWork } from '../unit-of-work.ts';
-
-export interface CategoryView {
-  id: number;
-  name: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-const toCategoryView = (c: CategoryView): CategoryView => ({
-  id: c.id,
-  name: c.name,
-  createdAt: c.createdAt,
-  updatedAt: c.updatedAt,
-});
+import { type CategoryView, getCategory } from './reads.ts';
 
 export function createCategory(em: EntityManager, name: string): Promise<CategoryView> {
   return unitOfWork(em, async (tx) => {
     const category = tx.create(Category, { name: name.trim() });
     await tx.flush();
-    return toCategoryView(category);
+    return getCategory(tx, category.id);
   });
-}
-
-const selectCategories = (em: EntityManager) =>
-  kysely(em).selectFrom('categories').select(['id', 'name', 'created_at', 'updated_at']);
-
-function categoryRowMapper(em: EntityManager) {
-  const decode = rowDecoder(em);
-  return (row: { id: number; name: string; created_at: unknown; updated_at: unknown }): CategoryView => ({
-    id: row.id,
-    name: row.name,
-    createdAt: decode.date(row.created_at),
-    updatedAt: decode.date(row.updated_at),
-  });
-}
-
-export async function listCategories(em: EntityManager): Promise<CategoryView[]> {
-  return (await selectCategories(em).orderBy('name', 'asc').execute()).map(categoryRowMapper(em));
-}
-
-export async function getCategory(em: EntityManager, id: number): Promise<CategoryView> {
-  const row = foundOrFail(await selectCategories(em).where('id', '=', id).executeTakeFirst(), 'category', id);
-  return categoryRowMapper(em)(row);
 }
 
 export function renameCategory(em: EntityManager, id: number, name: string): Promise<CategoryView> {
@@ -57,7 +19,7 @@ export function renameCategory(em: EntityManager, id: number, name: string): Pro
     const category = await tx.findOneOrFail(Category, { id });
     category.name = name.trim();
     await tx.flush();
-    return toCategoryView(category);
+    return getCategory(tx, id);
   });
 }
 
@@ -67,52 +29,5 @@ export function deleteCategory(em: EntityManager, id: number): Promise<void> {
     const products = await tx.count(Product, { category: id });
     if (products > 0) throw new ConflictError(`category ${id} still has ${products} product(s)`, 'products');
     foundOrFail(await tx.nativeDelete(Category, { id }), 'category', id);
-  });
-}
-
-export interface CategoryStat {
-  categoryId: number;
-  name: string;
-  productCount: number;
-  /** Money aggregates, exact to the cent on every dialect; null for a category without products. */
-  minPrice: string | null;
-  maxPrice: string | null;
-  averagePrice: string | null;
-}
-
-/**
- * Product count and prices per category in one GROUP BY query; `minProducts` is the HAVING filter.
- * Categories without products count 0 (LEFT JOIN), so the default lists every category. The average is
- * the exact SQL total divided in cents (half up), identical on every dialect.
- */
-export async function categoryStats(em: EntityManager, { minProducts = 0 } = {}): Promise<CategoryStat[]> {
-  const rows = await kysely(em)
-    .selectFrom('categories as c')
-    .leftJoin('products as p', 'p.category_id', 'c.id')
-    .select((eb) => [
-      'c.id',
-      'c.name',
-      eb.fn.count<number | string>('p.id').as('product_count'),
-      eb.fn.min('p.price').as('min_price'),
-      eb.fn.max('p.price').as('max_price'),
-      moneySum(eb.ref('p.price')).as('price_total'),
-    ])
-    .groupBy(['c.id', 'c.name'])
-    .having((eb) => eb.fn.count('p.id'), '>=', minProducts)
-    .orderBy('c.name', 'asc')
-    .execute();
-  const decode = rowDecoder(em);
-  const moneyOrNull = (value: unknown) => (value === null || value === undefined ? null : decode.money(value));
-  return rows.map((row) => {
-    const productCount = Number(row.product_count); // count() is a bigint (text) on PostgreSQL
-    const total = moneyOrNull(row.price_total);
-    return {
-      categoryId: row.id,
-      name: row.name,
-      productCount,
-      minPrice: moneyOrNull(row.min_price),
-      maxPrice: moneyOrNull(row.max_price),
-      averagePrice: total === null ? null : averageMoney(total, productCount),
-    };
   });
 }

@@ -1,5 +1,5 @@
-// Product reads: by id, filtered/ordered pages (page number or keyset cursor), summaries. Each is one
-// query selecting only the view's columns with the category's name, mapped straight to the view.
+// Product reads: by id, filtered/ordered pages (page number or keyset cursor), summaries, count. Each is one
+// query selecting only the view's columns with the category's name, mapped by the one mapper of the view.
 import { Cursor } from '@mikro-orm/core';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { InvalidError } from '../../domain/errors.ts';
@@ -9,8 +9,10 @@ import { dialectOf, type EntityManager } from '../../driver/orm.ts';
 import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { containsIgnoringCase } from '../../driver/text-search.ts';
 import type { ProductMetadata } from '../../entities/index.ts';
+import { foundOrFail } from '../not-found.ts';
 import {
   cappedCount,
+  countRows,
   MAX_PER_PAGE,
   type Page,
   type PageRequest,
@@ -89,6 +91,11 @@ export function productRowMapper(em: EntityManager): (row: ProductRow) => Produc
     createdAt: decode.date(row.created_at),
     updatedAt: decode.date(row.updated_at),
   });
+}
+
+export async function getProduct(em: EntityManager, id: number): Promise<ProductView> {
+  const row = foundOrFail(await selectProducts(em).where('p.id', '=', id).executeTakeFirst(), 'product', id);
+  return productRowMapper(em)(row);
 }
 
 type ProductScope = ShopDB & { p: ShopDB['products'] };
@@ -228,15 +235,4 @@ export async function productSummaries(em: EntityManager, filters: ProductFilter
   return rows.map((row) => ({ id: row.id, name: row.name, price: decode.money(row.price) }));
 }
 
-const countRows = async (em: EntityManager, table: 'products' | 'categories') =>
-  Number(
-    (
-      await kysely(em)
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 export const countProducts = (em: EntityManager) => countRows(em, 'products');
-export const countCategories = (em: EntityManager) => countRows(em, 'categories');

@@ -1,30 +1,12 @@
-// Products: CRUD, filtered/ordered listing with page or cursor (keyset) pagination, category eager-loaded.
-
+// Products: create (one or in bulk), change, delete; each one unit of work, answering through getProduct.
 import { NotFoundError } from '../../domain/errors.ts';
 import { moneyColumns } from '../../domain/limits.ts';
-import { formatMoney, parseMoney } from '../../domain/money.ts';
+import { parseMoney } from '../../domain/money.ts';
 import type { EntityManager } from '../../driver/orm.ts';
 import { refuseNul } from '../../driver/text-guard.ts';
-import { Category, type IProduct, Product, type ProductMetadata } from '../../entities/index.ts';
-import { foundOrFail } from '../not-found.ts';
-import { unitOfWork } from '../unit-of-work.ts';
-import { type ProductView, productRowMapper, selectProducts } from './reads.ts';
-
-export * from './reads.ts';
-
-export function toProductView(product: IProduct): ProductView {
-  return {
-    id: product.id,
-    name: product.name,
-    description: product.description ?? null,
-    price: formatMoney(product.price),
-    inStock: product.inStock,
-    category: { id: product.category.id, name: product.category.name },
-    metadata: product.metadata ?? null,
-    createdAt: product.createdAt,
-    updatedAt: product.updatedAt,
-  };
-}
+import { Category, Product, type ProductMetadata } from '../../entities/index.ts';
+import { deleteOrNotFound, unitOfWork } from '../unit-of-work.ts';
+import { getProduct, type ProductView } from './reads.ts';
 
 export interface NewProduct {
   name: string;
@@ -54,7 +36,7 @@ export async function createProduct(em: EntityManager, input: NewProduct): Promi
       metadata: input.metadata ?? null,
     });
     await tx.flush();
-    return toProductView(product);
+    return getProduct(tx, product.id);
   });
 }
 
@@ -84,17 +66,12 @@ export async function createProducts(em: EntityManager, inputs: NewProduct[]): P
   });
 }
 
-export async function getProduct(em: EntityManager, id: number): Promise<ProductView> {
-  const row = foundOrFail(await selectProducts(em).where('p.id', '=', id).executeTakeFirst(), 'product', id);
-  return productRowMapper(em)(row);
-}
-
 export type ProductPatch = Partial<NewProduct>;
 
 export async function updateProduct(em: EntityManager, id: number, patch: ProductPatch): Promise<ProductView> {
   if (patch.price !== undefined) requirePrice(patch.price);
   return unitOfWork(em, async (tx) => {
-    const product = await tx.findOneOrFail(Product, { id }, { populate: ['category'] });
+    const product = await tx.findOneOrFail(Product, { id });
     if (patch.name !== undefined) product.name = patch.name.trim();
     if (patch.description !== undefined) product.description = patch.description;
     if (patch.price !== undefined) product.price = patch.price;
@@ -102,10 +79,10 @@ export async function updateProduct(em: EntityManager, id: number, patch: Produc
     if (patch.metadata !== undefined) product.metadata = patch.metadata;
     if (patch.categoryId !== undefined) product.category = await tx.findOneOrFail(Category, { id: patch.categoryId });
     await tx.flush();
-    return toProductView(product);
+    return getProduct(tx, id);
   });
 }
 
 export async function deleteProduct(em: EntityManager, id: number): Promise<void> {
-  foundOrFail(await unitOfWork(em, (tx) => tx.nativeDelete(Product, { id })), 'product', id);
+  await deleteOrNotFound(em, Product, { id }, 'product', id);
 }

@@ -1,32 +1,15 @@
-// User profiles (1:1 with users): upsert, read, delete.
-
+// User profiles (1:1 with users): upsert and delete, within the caller's scope.
 import { requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
 import { User, UserProfile } from '../../entities/index.ts';
-import { foundOrFail } from '../not-found.ts';
-import { unitOfWork } from '../unit-of-work.ts';
-import type { UserView } from '../users/writes.ts';
+import { deleteOrNotFound, unitOfWork } from '../unit-of-work.ts';
+import { getProfile, type ProfileView } from './reads.ts';
 
-export type ProfileView = NonNullable<UserView['profile']> & { userId: number; updatedAt: Date };
 export interface ProfileInput {
   firstName?: string | null;
   lastName?: string | null;
   bio?: string | null;
 }
-
-const toProfileView = (profile: {
-  user: { id: number };
-  firstName?: string | null;
-  lastName?: string | null;
-  bio?: string | null;
-  updatedAt: Date;
-}): ProfileView => ({
-  userId: profile.user.id,
-  firstName: profile.firstName ?? null,
-  lastName: profile.lastName ?? null,
-  bio: profile.bio ?? null,
-  updatedAt: profile.updatedAt,
-});
 
 /** Creates the user's profile or updates the given fields of the existing one. */
 export async function upsertProfile(
@@ -43,17 +26,11 @@ export async function upsertProfile(
     if (input.lastName !== undefined) profile.lastName = input.lastName;
     if (input.bio !== undefined) profile.bio = input.bio;
     await tx.flush();
-    return toProfileView(profile);
+    return getProfile(tx, userId, scope);
   });
-}
-
-export async function getProfile(em: EntityManager, userId: number, scope: Scope): Promise<ProfileView> {
-  requireOwnUser(scope, userId);
-  const profile = await em.findOneOrFail(UserProfile, { user: userId });
-  return toProfileView(profile);
 }
 
 export async function deleteProfile(em: EntityManager, userId: number, scope: Scope): Promise<void> {
   requireOwnUser(scope, userId);
-  foundOrFail(await unitOfWork(em, (tx) => tx.nativeDelete(UserProfile, { user: userId })), 'user profile', userId);
+  await deleteOrNotFound(em, UserProfile, { user: userId }, 'user profile', userId);
 }

@@ -1,39 +1,32 @@
-// Roles (M:N with users through user_roles): create, list, assign, revoke, members.
-
+// Roles (M:N with users through user_roles): create, assign, revoke. Admin-only (the roles router): no scope.
 import type { EntityManager } from '../../driver/orm.ts';
-import { kysely } from '../../driver/sql.ts';
 import { Role, User } from '../../entities/index.ts';
 import { unitOfWork } from '../unit-of-work.ts';
-import { toUserView, type UserView } from '../users/writes.ts';
-
-export { usersWithRole } from '../users/reads.ts';
-
-export interface RoleView {
-  id: number;
-  name: string;
-}
+import { getUser, type UserView } from '../users/reads.ts';
+import { getRole, type RoleView } from './reads.ts';
 
 export function createRole(em: EntityManager, name: string): Promise<RoleView> {
   return unitOfWork(em, async (tx) => {
     const role = tx.create(Role, { name: name.trim() });
     await tx.flush();
-    return { id: role.id, name: role.name };
+    return getRole(tx, role.id);
   });
 }
 
-export function listRoles(em: EntityManager): Promise<RoleView[]> {
-  return kysely(em).selectFrom('roles').select(['id', 'name']).orderBy('name', 'asc').execute();
+/** The role called `name`, created if there is none yet (the built-in "customer" and "admin"). */
+export async function roleNamed(tx: EntityManager, name: string) {
+  return (await tx.findOne(Role, { name })) ?? tx.create(Role, { name });
 }
 
 async function changeMembership(em: EntityManager, userId: number, roleName: string, add: boolean): Promise<UserView> {
   return unitOfWork(em, async (tx) => {
-    const user = await tx.findOneOrFail(User, { id: userId }, { populate: ['roles', 'profile'] });
+    const user = await tx.findOneOrFail(User, { id: userId }, { populate: ['roles'] });
     const role = await tx.findOneOrFail(Role, { name: roleName });
     // Idempotent both ways: assigning a held role or revoking a missing one changes nothing.
     if (add) user.roles.add(role);
     else user.roles.remove(role);
     await tx.flush();
-    return toUserView(user);
+    return getUser(tx, userId, 'any');
   });
 }
 

@@ -1,9 +1,11 @@
 // User reads: by id or username, pages, search, role members, counts. One statement each: the profile is
-// left-joined and the role names come as a JSON array from a correlated subquery.
+// left-joined and the role names come as a JSON array from a correlated subquery. Only getUser serves a
+// user's own row (auth.me) and takes a scope; the rest serve admins only (the users and roles routers).
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { jsonArrayFrom as postgresJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import { ownedBy, type Scope } from '../../domain/scope.ts';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
 import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { containsIgnoringCase } from '../../driver/text-search.ts';
@@ -51,7 +53,7 @@ export function decodeRoleNames(em: EntityManager, value: unknown): string[] {
 }
 
 /** The columns of a UserView: the user's own (never the password hash), the profile's, the role names. */
-export const selectUsers = (em: EntityManager) =>
+const selectUsers = (em: EntityManager) =>
   kysely(em)
     .selectFrom('users as u')
     .leftJoin('user_profiles as up', 'up.user_id', 'u.id')
@@ -72,7 +74,7 @@ export const selectUsers = (em: EntityManager) =>
 
 type UserRow = RowOf<typeof selectUsers>;
 
-export function userRowMapper(em: EntityManager): (row: UserRow) => UserView {
+function userRowMapper(em: EntityManager): (row: UserRow) => UserView {
   const decode = rowDecoder(em);
   return (row) => ({
     id: row.id,
@@ -90,9 +92,19 @@ export function userRowMapper(em: EntityManager): (row: UserRow) => UserView {
   });
 }
 
-export async function getUser(em: EntityManager, id: number): Promise<UserView> {
-  const row = foundOrFail(await selectUsers(em).where('u.id', '=', id).executeTakeFirst(), 'user', id);
-  return userRowMapper(em)(row);
+export async function getUser(em: EntityManager, id: number, scope: Scope): Promise<UserView> {
+  const query = selectUsers(em)
+    .where('u.id', '=', id)
+    .where((eb) => eb.and(ownedBy(scope, 'u.id')));
+  return userRowMapper(em)(foundOrFail(await query.executeTakeFirst(), 'user', id));
+}
+
+/** The users with these ids, in the order given (the users a bulk write created, read back). */
+export async function getUsers(em: EntityManager, ids: readonly number[]): Promise<UserView[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectUsers(em).where('u.id', 'in', ids).execute();
+  const byId = new Map(rows.map(userRowMapper(em)).map((user) => [user.id, user]));
+  return ids.map((id) => foundOrFail(byId.get(id), 'user', id));
 }
 
 export async function getUserByUsername(em: EntityManager, username: string): Promise<UserView> {

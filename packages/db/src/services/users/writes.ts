@@ -1,47 +1,21 @@
-// Users: CRUD, bulk operations and search. Every mutation is one unit of work.
-import { LockMode, wrap } from '@mikro-orm/core';
+// Users: create, change, (de)activate, delete; each one unit of work, answering through the users' reads.
+// Admin-only (the users router): no scope. A user's own reads and writes go through auth/ and profiles/.
+import { LockMode } from '@mikro-orm/core';
 import { type ConflictDetail, ConflictError } from '../../domain/errors.ts';
 import { formatMoney, toCents } from '../../domain/money.ts';
 import { hashPassword } from '../../domain/passwords.ts';
 import type { EntityManager } from '../../driver/orm.ts';
 import { kysely } from '../../driver/sql.ts';
-import { Account, type IUser, Session, User } from '../../entities/index.ts';
+import { Account, Session, User } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
-import { retryingDeadlocks, unitOfWork } from '../unit-of-work.ts';
-import { normalizeEmail, type UserView } from './reads.ts';
-
-export * from './reads.ts';
+import { retrying, unitOfWork } from '../unit-of-work.ts';
+import { getUser, getUsers, normalizeEmail, type UserView } from './reads.ts';
 
 export interface NewUser {
   username: string;
   email: string;
   password?: string;
   isActive?: boolean;
-}
-
-const USER_POPULATE = ['profile', 'roles'] as const;
-
-/** The only shape a user leaves this package in: no password hash, relations flattened. */
-export function toUserView(user: IUser): UserView {
-  const profile = user.profile && wrap(user.profile).isInitialized() ? user.profile : null;
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    isActive: user.isActive,
-    lastLoginAt: user.lastLoginAt ?? null,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-    roles: user.roles.isInitialized()
-      ? user.roles
-          .getItems()
-          .map((role) => role.name)
-          .sort()
-      : [],
-    profile: profile
-      ? { firstName: profile.firstName ?? null, lastName: profile.lastName ?? null, bio: profile.bio ?? null }
-      : null,
-  };
 }
 
 /** A new managed user from whitelisted fields; the password is hashed by the caller (outside any transaction). */
@@ -62,7 +36,7 @@ export async function createUser(em: EntityManager, input: NewUser): Promise<Use
   return unitOfWork(em, async (tx) => {
     const user = await buildUser(tx, input);
     await tx.flush();
-    return toUserView(user);
+    return getUser(tx, user.id, 'any');
   });
 }
 
@@ -100,7 +74,10 @@ export async function createUsers(em: EntityManager, inputs: NewUser[]): Promise
   return unitOfWork(em, async (tx) => {
     const users = await Promise.all(inputs.map((input) => buildUser(tx, input)));
     await tx.flush();
-    return users.map(toUserView);
+    return getUsers(
+      tx,
+      users.map((user) => user.id),
+    );
   });
 }
 
@@ -114,7 +91,7 @@ export interface UserPatch {
 export async function updateUser(em: EntityManager, id: number, patch: UserPatch): Promise<UserView> {
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
   return unitOfWork(em, async (tx) => {
-    const user = await tx.findOneOrFail(User, { id }, { populate: USER_POPULATE });
+    const user = await tx.findOneOrFail(User, { id });
     // Whitelisted fields only: nothing from the caller reaches assign() unfiltered.
     if (patch.username !== undefined) user.username = patch.username.trim();
     if (patch.email !== undefined) user.email = normalizeEmail(patch.email);
@@ -125,7 +102,7 @@ export async function updateUser(em: EntityManager, id: number, patch: UserPatch
       await tx.nativeUpdate(Session, { user: id, revokedAt: null }, { revokedAt: new Date() });
     }
     await tx.flush();
-    return toUserView(user);
+    return getUser(tx, id, 'any');
   });
 }
 
@@ -190,7 +167,7 @@ async function lockForDeletion(tx: EntityManager, ids: number[], where: { isActi
  * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
  */
 export async function deleteUser(em: EntityManager, id: number): Promise<void> {
-  await retryingDeadlocks(em, () =>
+  await retrying(em, () =>
     unitOfWork(em, async (tx) => {
       const { ids, withMoney } = await lockForDeletion(tx, [id]);
       foundOrFail(ids[0], 'user', id);
@@ -214,7 +191,7 @@ export async function deleteUser(em: EntityManager, id: number): Promise<void> {
 export async function deleteInactiveUsers(
   em: EntityManager,
 ): Promise<{ deleted: number; keptWithBalance: number; keptWithHistory: number }> {
-  return retryingDeadlocks(em, () =>
+  return retrying(em, () =>
     unitOfWork(em, async (tx) => {
       // The candidates, read without locks; then locked by id, and kept only if still inactive.
       const candidates = await tx.find(User, { isActive: false }, { fields: ['id'] });

@@ -1,0 +1,139 @@
+// Account and ledger reads: one statement each, the caller's scope inside it, rows mapped by the one mapper
+// of each view (the writes return their results through these reads too).
+import type { ExpressionBuilder } from 'kysely';
+import { ownedBy, requireOwnUser, type Scope } from '../../domain/scope.ts';
+import type { EntityManager } from '../../driver/orm.ts';
+import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import { foundOrFail } from '../not-found.ts';
+import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from '../pagination.ts';
+
+export interface AccountView {
+  id: number;
+  ownerId: number;
+  balance: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TransferView {
+  id: number;
+  fromAccountId: number;
+  toAccountId: number;
+  amount: string;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+const selectAccounts = (em: EntityManager) =>
+  kysely(em).selectFrom('accounts').select(['id', 'owner_id', 'balance', 'created_at', 'updated_at']);
+
+function accountRowMapper(em: EntityManager): (row: RowOf<typeof selectAccounts>) => AccountView {
+  const decode = rowDecoder(em);
+  return (row) => ({
+    id: row.id,
+    ownerId: row.owner_id,
+    balance: decode.money(row.balance),
+    createdAt: decode.date(row.created_at),
+    updatedAt: decode.date(row.updated_at),
+  });
+}
+
+export async function getAccount(em: EntityManager, id: number, scope: Scope): Promise<AccountView> {
+  const query = selectAccounts(em)
+    .where('id', '=', id)
+    .where((eb) => eb.and(ownedBy(scope, 'owner_id')));
+  return accountRowMapper(em)(foundOrFail(await query.executeTakeFirst(), 'account', id));
+}
+
+export async function listAccountsForUser(em: EntityManager, ownerId: number, scope: Scope): Promise<AccountView[]> {
+  requireOwnUser(scope, ownerId);
+  const rows = await selectAccounts(em).where('owner_id', '=', ownerId).orderBy('id', 'asc').execute();
+  return rows.map(accountRowMapper(em));
+}
+
+const selectTransfers = (em: EntityManager) =>
+  kysely(em)
+    .selectFrom('transfers as t')
+    .select(['t.id', 't.from_account_id', 't.to_account_id', 't.amount', 't.idempotency_key', 't.created_at']);
+
+function transferRowMapper(em: EntityManager): (row: RowOf<typeof selectTransfers>) => TransferView {
+  const decode = rowDecoder(em);
+  return (row) => ({
+    id: row.id,
+    fromAccountId: row.from_account_id,
+    toAccountId: row.to_account_id,
+    amount: decode.money(row.amount),
+    idempotencyKey: row.idempotency_key ?? null,
+    createdAt: decode.date(row.created_at),
+  });
+}
+
+/** A transfer is the scope's when the debited account is: whoever moved the money. */
+const transfersOf = (em: EntityManager, scope: Scope) =>
+  selectTransfers(em)
+    .innerJoin('accounts as debited', 'debited.id', 't.from_account_id')
+    .where((eb) => eb.and(ownedBy(scope, 'debited.owner_id')));
+
+export async function getTransfer(em: EntityManager, id: number, scope: Scope): Promise<TransferView> {
+  const row = foundOrFail(await transfersOf(em, scope).where('t.id', '=', id).executeTakeFirst(), 'transfer', id);
+  return transferRowMapper(em)(row);
+}
+
+/** The transfer made with `idempotencyKey`, if it is the scope's (someone else's answers like none). */
+export async function findTransferByKey(
+  em: EntityManager,
+  idempotencyKey: string,
+  scope: Scope,
+): Promise<TransferView | undefined> {
+  const row = await transfersOf(em, scope).where('t.idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return row && transferRowMapper(em)(row);
+}
+
+/**
+ * An account's ledger, newest first: transfers from or to it, with the capped total in the same statement.
+ * A ledger row proves its account exists (foreign keys), so only an empty page asks whether it does.
+ */
+export async function listTransfers(
+  em: EntityManager,
+  accountId: number,
+  request: PageRequest,
+  scope: Scope,
+): Promise<Page<TransferView>> {
+  const window = pageWindow(request);
+  const visible = () =>
+    kysely(em)
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .where((eb) => eb.and(ownedBy(scope, 'owner_id')));
+  // The ownership check is an uncorrelated subquery, evaluated once per statement: the page and the check
+  // in one trip.
+  const ofAccount = (eb: ExpressionBuilder<ShopDB & { t: ShopDB['transfers'] }, 't'>) =>
+    eb.and([
+      eb.or([eb('t.from_account_id', '=', accountId), eb('t.to_account_id', '=', accountId)]),
+      eb.exists(visible()),
+    ]);
+  const count = cappedCount(
+    kysely(em),
+    kysely(em).selectFrom('transfers as t').select('t.id').where(ofAccount),
+    window,
+  );
+  const rows = await selectTransfers(em)
+    .select(count.as('total'))
+    .where(ofAccount)
+    .orderBy('t.created_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(window.limit)
+    .offset(window.offset)
+    .execute();
+  let counted = rows[0]?.total;
+  if (counted === undefined) {
+    // No row to carry the total: the account may be unknown, or the page past the end (count on its own).
+    const empty = await kysely(em)
+      .selectNoFrom(() => [visible().as('known'), count.as('total')])
+      .executeTakeFirstOrThrow();
+    foundOrFail(empty.known, 'account', accountId);
+    counted = empty.total;
+  }
+  return toPage(rows.map(transferRowMapper(em)), Number(counted), window);
+}
