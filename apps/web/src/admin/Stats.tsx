@@ -1,6 +1,7 @@
 // Products per category as a bar chart (SVG, labelled for screen readers), with prices beside each bar.
 import { useQuery } from '@tanstack/react-query';
-import { ProblemNotice } from '../components.tsx';
+import { PageTitle, ProblemNotice } from '../components/feedback.tsx';
+import { formatMoney } from '../money.ts';
 import { useTRPC } from '../trpc.ts';
 
 const BAR_HEIGHT = 28;
@@ -17,6 +18,7 @@ export function AdminStats() {
   const summary = rows.map((r) => `${r.name}: ${r.productCount}`).join(', ');
   return (
     <section aria-labelledby="stats-heading">
+      <PageTitle>Statistics · Admin</PageTitle>
       <h1 id="stats-heading">Products per category</h1>
       <figure className="chart">
         <svg viewBox={`0 0 600 ${height}`} role="img" aria-label={`Products per category. ${summary}`} width="100%">
@@ -40,7 +42,7 @@ export function AdminStats() {
           Average price per category:{' '}
           {rows
             .filter((r) => r.averagePrice)
-            .map((r) => `${r.name} $${r.averagePrice}`)
+            .map((r) => `${r.name} ${formatMoney(r.averagePrice as string)}`)
             .join(' · ') || 'no products yet'}
         </figcaption>
       </figure>
