@@ -59,7 +59,10 @@ export function AdminCategories() {
           id="category-name"
           label="New category"
           value={name}
-          onChange={setName}
+          onChange={(next) => {
+            setName(next);
+            create.reset(); // an error speaks of the name that was sent
+          }}
           error={problem?.fields.name}
         />
         <button type="submit" disabled={create.isPending}>
@@ -83,19 +86,21 @@ export function AdminCategories() {
           ) : (
             <li key={c.id}>
               <span>{c.name}</span>
-              <button
-                type="button"
-                className="secondary"
-                onClick={() => {
-                  setDone(null);
-                  setEditing(c.id);
-                }}
-              >
-                Rename<span className="sr-only"> {c.name}</span>
-              </button>
-              <button type="button" className="danger" onClick={() => void askToDelete(c)}>
-                Delete<span className="sr-only"> {c.name}</span>
-              </button>
+              <div className="row-actions">
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setDone(null);
+                    setEditing(c.id);
+                  }}
+                >
+                  Rename<span className="sr-only"> {c.name}</span>
+                </button>
+                <button type="button" className="danger" onClick={() => void askToDelete(c)}>
+                  Delete<span className="sr-only"> {c.name}</span>
+                </button>
+              </div>
             </li>
           ),
         )}

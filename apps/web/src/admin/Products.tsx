@@ -62,19 +62,21 @@ export function AdminProducts() {
                 <span>
                   {p.name} · {formatMoney(p.price)} · {p.category.name}
                 </span>
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() => {
-                    setDone(null);
-                    setEditing(p);
-                  }}
-                >
-                  Edit<span className="sr-only"> {p.name}</span>
-                </button>
-                <button type="button" className="danger" onClick={() => void askToDelete(p)}>
-                  Delete<span className="sr-only"> {p.name}</span>
-                </button>
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      setDone(null);
+                      setEditing(p);
+                    }}
+                  >
+                    Edit<span className="sr-only"> {p.name}</span>
+                  </button>
+                  <button type="button" className="danger" onClick={() => void askToDelete(p)}>
+                    Delete<span className="sr-only"> {p.name}</span>
+                  </button>
+                </div>
               </li>
             ))}
           </ul>

@@ -58,10 +58,10 @@ function ConfirmDialog({ title, body, action, answer }: Pending) {
       <div className="actions">
         {/* Cancel takes the focus: Enter on an unread dialog must not destroy anything. */}
         {/* biome-ignore lint/a11y/noAutofocus: a modal dialog moves the focus into itself, to its safe choice */}
-        <button type="button" autoFocus onClick={() => answer(false)}>
+        <button type="button" className="secondary" autoFocus onClick={() => answer(false)}>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={() => answer(true)}>
+        <button type="button" className="danger strong" onClick={() => answer(true)}>
           {action}
         </button>
       </div>

@@ -44,6 +44,7 @@ describe('admin pages in a browser', () => {
     await page.getByRole('button', { name: 'Delete Atlases' }).click();
     await dialog().getByRole('heading', { name: 'Delete “Atlases”?' }).waitFor();
     expect(await dialog().evaluate((d: HTMLDialogElement) => d.open && d.matches(':modal'))).toBe(true);
+    if (shots) await screenshot(page, 'admin-confirm');
     await answer('Cancel');
     expect(await page.locator('.rows li', { hasText: 'Atlases' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Delete Atlases' }).click();

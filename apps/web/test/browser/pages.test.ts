@@ -33,7 +33,7 @@ describe('pages a shopper sees', () => {
     for (const width of [1280, 375]) {
       await page.setViewportSize({ width, height: 900 });
       const box = await page.locator('.card svg.product-image').first().boundingBox();
-      expect(box?.width, `picture width at ${width} px`).toBeGreaterThan(150);
+      expect(box?.width, `picture width at ${width} px`).toBeGreaterThan(90);
       expect(await fitsWidth(page), `catalog fits ${width} px`).toBe(true);
     }
     expect(images).toEqual([]);
