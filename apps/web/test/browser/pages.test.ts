@@ -1,10 +1,12 @@
 // What a shopper sees, in a real browser on every dialect: a picture for every product (drawn per category,
 // no network), a title per page, money with grouping, and a product page with its details in words, on a
 // desktop and on a 375 px phone.
+import { createShopClient } from '@shop/client';
+import { seedShop as seedDemoShop } from '@shop/client/seed';
 import { createProduct } from '@shop/db';
 import { testDialect } from '@shop/db/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fitsWidth, screenshot, signIn, useBrowserShop } from './harness.ts';
+import { fitsWidth, PASSWORDS, screenshot, signIn, useBrowserShop } from './harness.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture helper named like a hook, not a React hook
 const browserShop = useBrowserShop();
@@ -102,5 +104,27 @@ describe('pages a shopper sees', () => {
     if (shots) await screenshot(page, 'product');
     await article.getByRole('link', { name: 'More in Books' }).click();
     await page.waitForURL(`${origin}/?category=${shop.books}`);
+  });
+
+  it('shows the demo shop `pnpm db:seed` creates: names that fit their category, details in words', async () => {
+    const anonymous = createShopClient({ url: `${origin}/trpc` });
+    const { token } = await anonymous.auth.login.mutate({ identifier: 'admin', password: PASSWORDS.admin });
+    const client = createShopClient({ url: `${origin}/trpc`, token });
+    await seedDemoShop(client, { users: 0, products: 48, accounts: 0, transfers: 0, seed: 42 });
+    const kitchen = (await client.categories.list.query()).find((c) => c.name === 'Kitchen');
+    await page.goto(`${origin}/?category=${kitchen?.id}`);
+    await expect.poll(() => page.locator('.card').count()).toBe(6);
+    const names = await page.locator('.card h2').allTextContents();
+    for (const name of names) expect(name).toMatch(/(board|skillet|kettle|knife|press|saucepan|bowls|mill|teapot)$/);
+    expect(await page.locator('.card svg[data-motif="kitchen"]').count()).toBe(6);
+    await page.goto(`${origin}/?order=price&dir=desc`);
+    await expect.poll(() => page.locator('.card').count()).toBe(12);
+    expect(await page.getByText(/seed-\d/).count()).toBe(0);
+    if (shots) await screenshot(page, 'demo-catalog');
+    await page.locator('.card h2 a').first().click();
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+    const labels = await page.locator('.facts dt').allTextContents();
+    expect(labels.at(-1)).toBe('SKU');
+    for (const label of labels) expect(label).toMatch(/^[A-Z][a-z]*( [a-z]+)*$|^SKU$/); // words, not camelCase keys
   });
 });
