@@ -3,7 +3,7 @@ import { AdminCategories } from './admin/Categories.tsx';
 import { AdminProducts } from './admin/Products.tsx';
 import { AdminStats } from './admin/Stats.tsx';
 import { AdminUsers } from './admin/Users.tsx';
-import { Notice } from './components.tsx';
+import { Notice, PageTitle } from './components/feedback.tsx';
 import { Account } from './pages/Account.tsx';
 import { Catalog } from './pages/Catalog.tsx';
 import { ProductDetail } from './pages/ProductDetail.tsx';
@@ -21,6 +21,8 @@ export function App() {
         <Link to="/" className="brand">
           shop-rpc
         </Link>
+        {/* Shop links first, then the signed-in user's (a "My orders" link and the cart with its count badge
+            join them), then sign-in or sign-out last. */}
         <nav aria-label="Main">
           <NavLink to="/" end>
             Catalog
@@ -84,9 +86,12 @@ export function App() {
           <Route
             path="*"
             element={
-              <Notice tone="error">
-                Page not found. <Link to="/">Back to the catalog</Link>
-              </Notice>
+              <>
+                <PageTitle>Page not found</PageTitle>
+                <Notice tone="error">
+                  Page not found. <Link to="/">Back to the catalog</Link>
+                </Notice>
+              </>
             }
           />
         </Routes>
@@ -114,12 +119,16 @@ function AdminOnly({ children }: { children: React.ReactNode }) {
             <NavLink to="/admin/users">Users</NavLink>
             <NavLink to="/admin/categories">Categories</NavLink>
             <NavLink to="/admin/products">Products</NavLink>
+            {/* An "Orders" page slots in here. */}
             <NavLink to="/admin/stats">Statistics</NavLink>
           </nav>
           {children}
         </>
       ) : (
-        <Notice tone="error">Admin only: your account cannot open this page.</Notice>
+        <>
+          <PageTitle>Admin only</PageTitle>
+          <Notice tone="error">Admin only: your account cannot open this page.</Notice>
+        </>
       )}
     </SignedIn>
   );

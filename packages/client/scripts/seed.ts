@@ -2,7 +2,7 @@
 // Idempotent: what already exists is kept, only the missing part is created.
 import { parseArgs } from 'node:util';
 import { createShopClient, isShopClientError, type ShopClient } from '../src/index.ts';
-import { CATEGORIES, ROLES, random, SEED_PRODUCT_MARK, seedProduct, seedUsers } from './dataset.ts';
+import { CATEGORIES, ROLES, random, seedProduct, seedUsers } from './dataset.ts';
 
 export interface SeedOptions {
   users: number;
@@ -28,6 +28,30 @@ async function allUsernames(client: ShopClient): Promise<Set<string>> {
     for (const user of result.items) names.add(user.username);
     if (!result.hasNext) return names;
   }
+}
+
+/** Whether the seed's product `index` is in the shop: a product with its name, category, price and SKU. */
+async function seedProductExists(client: ShopClient, index: number, seed: number, categoryIds: number[]) {
+  const wanted = seedProduct(index, seed, categoryIds);
+  const { items } = await client.products.list.query({
+    categoryId: wanted.categoryId,
+    nameContains: wanted.name,
+    minPrice: wanted.price,
+    maxPrice: wanted.price,
+    perPage: 100,
+  });
+  return items.some((p) => p.name === wanted.name && p.metadata?.sku === wanted.metadata.sku);
+}
+
+/** How many of the first `products` seed products exist (a run creates them in order: they form a prefix). */
+async function seedProductsPresent(client: ShopClient, options: SeedOptions, categoryIds: number[]) {
+  let [present, missing] = [0, options.products];
+  while (present < missing) {
+    const middle = Math.floor((present + missing) / 2);
+    if (await seedProductExists(client, middle, options.seed, categoryIds)) present = middle + 1;
+    else missing = middle;
+  }
+  return present;
 }
 
 export async function seedShop(client: ShopClient, options: SeedOptions): Promise<SeedReport> {
@@ -72,15 +96,9 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
     say(`users: ${created.users}/${wanted.length}`);
   }
 
-  // Products have no natural key: count the seed's own (marked) products and create the rest in order. A
-  // page's total is exact as far as the page reaches, so ask for the page at the wanted count.
-  const present = (
-    await client.products.list.query({
-      nameContains: SEED_PRODUCT_MARK,
-      perPage: 1,
-      page: Math.max(options.products, 1),
-    })
-  ).total;
+  // Products have no natural key: the seed creates its products in order, so it finds how many of its own
+  // exist (by name, category, price and the SKU in their metadata) with a binary search, and creates the rest.
+  const present = await seedProductsPresent(client, options, categoryIds);
   for (let next = present; next < options.products; ) {
     const calls = [];
     for (let c = 0; c < CALLS_PER_ROUND && next < options.products; c++) {

@@ -1,8 +1,14 @@
-// Products: create, edit and delete, with zod's field errors beside each input.
+// Products: create and edit (a "Saved" status after each), delete after a confirmation; field errors in the
+// shopkeeper's words beside each input.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { describedBy, Field, Notice, Pager, ProblemNotice } from '../components.tsx';
-import { describeProblem, type Product, useTRPC } from '../trpc.ts';
+import { useConfirm } from '../components/confirm.tsx';
+import { Notice, PageTitle, ProblemNotice } from '../components/feedback.tsx';
+import { CategoryOptions, describedBy, Field, TextField } from '../components/fields.tsx';
+import { Pager } from '../components/pager.tsx';
+import { formatMoney } from '../money.ts';
+import { describeProblem, shownBeside } from '../problems.ts';
+import { type Product, useTRPC } from '../trpc.ts';
 
 const EMPTY = { name: '', price: '', categoryId: '', description: '', inStock: true };
 type Draft = typeof EMPTY;
@@ -12,6 +18,8 @@ export function AdminProducts() {
   const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<Product | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const { confirm, dialog } = useConfirm();
   const products = useQuery({
     ...trpc.products.list.queryOptions({ page, perPage: 20, orderBy: 'createdAt', direction: 'desc' }),
     placeholderData: keepPreviousData,
@@ -21,10 +29,30 @@ export function AdminProducts() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.products.list.queryKey() }),
     }),
   );
+  const askToDelete = async (p: Product) => {
+    setDone(null);
+    const yes = await confirm({
+      title: `Delete “${p.name}”?`,
+      body: 'The product leaves the catalog for good. This cannot be undone.',
+      action: 'Delete product',
+    });
+    if (yes) remove.mutate({ id: p.id }, { onSuccess: () => setDone(`Deleted “${p.name}”.`) });
+  };
   return (
     <section aria-labelledby="products-heading">
+      <PageTitle>Products · Admin</PageTitle>
       <h1 id="products-heading">Products</h1>
-      <ProductForm key={editing?.id ?? 'new'} product={editing} onDone={() => setEditing(null)} />
+      <ProductForm
+        key={editing?.id ?? 'new'}
+        product={editing}
+        onSaved={(saved) => {
+          setEditing(null);
+          setDone(`Saved “${saved.name}”.`);
+        }}
+        onCancel={() => setEditing(null)}
+        onEdit={() => setDone(null)}
+      />
+      {done && <Notice tone="success">{done}</Notice>}
       <ProblemNotice error={products.error ?? remove.error} />
       {products.data && (
         <>
@@ -32,28 +60,47 @@ export function AdminProducts() {
             {products.data.items.map((p) => (
               <li key={p.id}>
                 <span>
-                  {p.name} · ${p.price} · {p.category.name}
+                  {p.name} · {formatMoney(p.price)} · {p.category.name}
                 </span>
-                <button type="button" onClick={() => setEditing(p)}>
-                  Edit<span className="sr-only"> {p.name}</span>
-                </button>
-                <button type="button" className="danger" onClick={() => remove.mutate({ id: p.id })}>
-                  Delete<span className="sr-only"> {p.name}</span>
-                </button>
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      setDone(null);
+                      setEditing(p);
+                    }}
+                  >
+                    Edit<span className="sr-only"> {p.name}</span>
+                  </button>
+                  <button type="button" className="danger" onClick={() => void askToDelete(p)}>
+                    Delete<span className="sr-only"> {p.name}</span>
+                  </button>
+                </div>
               </li>
             ))}
           </ul>
           <Pager label="Product pages" of={products.data} onPage={setPage} />
         </>
       )}
+      {dialog}
     </section>
   );
 }
 
-function ProductForm({ product, onDone }: { product: Product | null; onDone: () => void }) {
+function ProductForm({
+  product,
+  onSaved,
+  onCancel,
+  onEdit,
+}: {
+  product: Product | null;
+  onSaved: (product: Product) => void;
+  onCancel: () => void;
+  onEdit: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const categories = useQuery(trpc.categories.list.queryOptions());
   const [draft, setDraft] = useState<Draft>(
     product
       ? {
@@ -65,22 +112,21 @@ function ProductForm({ product, onDone }: { product: Product | null; onDone: () 
         }
       : EMPTY,
   );
-  const done = async () => {
+  const saved = async (result: Product) => {
     await queryClient.invalidateQueries({ queryKey: trpc.products.list.queryKey() });
     setDraft(EMPTY);
-    onDone();
+    onSaved(result);
   };
-  const create = useMutation(trpc.products.create.mutationOptions({ onSuccess: done }));
-  const update = useMutation(trpc.products.update.mutationOptions({ onSuccess: done }));
+  const create = useMutation(trpc.products.create.mutationOptions({ onSuccess: saved }));
+  const update = useMutation(trpc.products.update.mutationOptions({ onSuccess: saved }));
   const active = product ? update : create;
   const problem = active.error ? describeProblem(active.error) : null;
   const fields = problem?.fields ?? {};
-  const fieldError = (name: string) => fields[name] ?? fields[`patch.${name}`];
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const values = {
       name: draft.name,
-      price: draft.price,
+      price: draft.price.trim(),
       categoryId: Number(draft.categoryId),
       description: draft.description || null,
       inStock: draft.inStock,
@@ -88,51 +134,48 @@ function ProductForm({ product, onDone }: { product: Product | null; onDone: () 
     if (product) update.mutate({ id: product.id, patch: values });
     else create.mutate(values);
   };
-  const set = (changes: Partial<Draft>) => setDraft({ ...draft, ...changes });
+  const set = (changes: Partial<Draft>) => {
+    setDraft({ ...draft, ...changes });
+    onEdit();
+  };
+  const inputs = ['name', 'price', 'categoryId', 'description'];
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="product-form-heading">
       <h2 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h2>
-      <Field id="product-name" label="Name" error={fieldError('name')}>
-        <input
-          id="product-name"
-          value={draft.name}
-          onChange={(e) => set({ name: e.target.value })}
-          {...describedBy('product-name', fieldError('name'))}
-        />
-      </Field>
-      <Field id="product-price" label="Price" error={fieldError('price')}>
-        <input
-          id="product-price"
-          inputMode="decimal"
-          placeholder="12.50"
-          value={draft.price}
-          onChange={(e) => set({ price: e.target.value })}
-          {...describedBy('product-price', fieldError('price'))}
-        />
-      </Field>
-      <Field id="product-category" label="Category" error={fieldError('categoryId')}>
+      <TextField
+        id="product-name"
+        label="Name"
+        value={draft.name}
+        onChange={(name) => set({ name })}
+        error={fields.name}
+      />
+      <TextField
+        id="product-price"
+        label="Price"
+        inputMode="decimal"
+        placeholder="12.50"
+        value={draft.price}
+        onChange={(price) => set({ price })}
+        error={fields.price}
+      />
+      <Field id="product-category" label="Category" error={fields.categoryId}>
         <select
           id="product-category"
           value={draft.categoryId}
           onChange={(e) => set({ categoryId: e.target.value })}
-          {...describedBy('product-category', fieldError('categoryId'))}
+          {...describedBy('product-category', fields.categoryId)}
         >
-          <option value="">Choose…</option>
-          {categories.data?.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
+          <CategoryOptions empty="Choose…" />
         </select>
       </Field>
-      <Field id="product-description" label="Description" error={fieldError('description')}>
-        <textarea
-          id="product-description"
-          rows={2}
-          value={draft.description}
-          onChange={(e) => set({ description: e.target.value })}
-        />
-      </Field>
+      <TextField
+        id="product-description"
+        label="Description"
+        rows={2}
+        value={draft.description}
+        onChange={(description) => set({ description })}
+        error={fields.description}
+      />
       <div className="field checkbox">
         <input
           id="product-stock"
@@ -142,15 +185,20 @@ function ProductForm({ product, onDone }: { product: Product | null; onDone: () 
         />
         <label htmlFor="product-stock">In stock</label>
       </div>
-      {problem && Object.keys(fields).length === 0 && <Notice tone="error">{problem.message}</Notice>}
-      <button type="submit" disabled={active.isPending}>
-        {product ? 'Save product' : 'Create product'}
-      </button>
-      {product && (
-        <button type="button" className="link" onClick={onDone}>
-          Cancel
-        </button>
+      {problem && !shownBeside(problem, inputs) && (
+        // An edit's errors arrive as one `patch` field: said for the form, not beside one input.
+        <Notice tone="error">{fields.patch ? `${fields.patch}.` : problem.message}</Notice>
       )}
+      <div className="actions">
+        <button type="submit" disabled={active.isPending}>
+          {product ? 'Save product' : 'Create product'}
+        </button>
+        {product && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
     </form>
   );
 }

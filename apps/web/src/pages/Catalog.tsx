@@ -3,8 +3,13 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { describedBy, Field, Notice, Pager, ProblemNotice } from '../components.tsx';
-import { describeProblem, type Product, useTRPC, useTRPCClient } from '../trpc.ts';
+import { Notice, PageTitle, ProblemNotice } from '../components/feedback.tsx';
+import { CategoryOptions, Field, TextField } from '../components/fields.tsx';
+import { Pager } from '../components/pager.tsx';
+import { ProductImage, Stock } from '../components/product.tsx';
+import { formatMoney } from '../money.ts';
+import { describeProblem } from '../problems.ts';
+import { type Product, useTRPC, useTRPCClient } from '../trpc.ts';
 
 const PER_PAGE = 12;
 type OrderBy = 'name' | 'price' | 'createdAt';
@@ -38,9 +43,7 @@ function useFilters() {
 }
 
 export function Catalog() {
-  const trpc = useTRPC();
   const { params, filters, page, view, update } = useFilters();
-  const categories = useQuery(trpc.categories.list.queryOptions());
   // The list's zod field errors (a malformed price in the URL), shown beside the filter inputs they name.
   const [filterErrors, setFilterErrors] = useState<Record<string, string>>({});
   const [draft, setDraft] = useState(() => ({
@@ -59,49 +62,44 @@ export function Catalog() {
   };
   return (
     <section aria-labelledby="catalog-heading">
+      <PageTitle>Catalog</PageTitle>
       <h1 id="catalog-heading">Catalog</h1>
       <form className="filters" onSubmit={apply} aria-label="Filter products">
-        <Field id="q" label="Name contains" error={filterErrors.nameContains}>
-          <input
-            id="q"
-            type="search"
-            value={draft.q}
-            onChange={(e) => setDraft({ ...draft, q: e.target.value })}
-            {...describedBy('q', filterErrors.nameContains)}
-          />
-        </Field>
+        <TextField
+          id="q"
+          label="Name contains"
+          type="search"
+          value={draft.q}
+          onChange={(q) => setDraft({ ...draft, q })}
+          error={filterErrors.nameContains}
+        />
         <Field id="category" label="Category">
           <select
             id="category"
             value={filters.categoryId ?? ''}
             onChange={(e) => update({ category: e.target.value || undefined, page: undefined })}
           >
-            <option value="">All categories</option>
-            {categories.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <CategoryOptions empty="All categories" />
           </select>
         </Field>
-        <Field id="min" label="Min price" error={filterErrors.minPrice}>
-          <input
-            id="min"
-            inputMode="decimal"
-            value={draft.min}
-            onChange={(e) => setDraft({ ...draft, min: e.target.value })}
-            {...describedBy('min', filterErrors.minPrice)}
-          />
-        </Field>
-        <Field id="max" label="Max price" error={filterErrors.maxPrice}>
-          <input
-            id="max"
-            inputMode="decimal"
-            value={draft.max}
-            onChange={(e) => setDraft({ ...draft, max: e.target.value })}
-            {...describedBy('max', filterErrors.maxPrice)}
-          />
-        </Field>
+        <TextField
+          id="min"
+          label="Min price"
+          inputMode="decimal"
+          placeholder="0.00"
+          value={draft.min}
+          onChange={(min) => setDraft({ ...draft, min })}
+          error={filterErrors.minPrice}
+        />
+        <TextField
+          id="max"
+          label="Max price"
+          inputMode="decimal"
+          placeholder="100.00"
+          value={draft.max}
+          onChange={(max) => setDraft({ ...draft, max })}
+          error={filterErrors.maxPrice}
+        />
         <div className="field checkbox">
           <input
             id="stock"
@@ -253,12 +251,15 @@ function ProductGrid({ products }: { products: Product[] }) {
     <ul className="grid">
       {products.map((p) => (
         <li key={p.id} className="card">
+          <Link to={`/products/${p.id}`} tabIndex={-1} aria-hidden="true" className="card-image">
+            <ProductImage category={p.category.name} />
+          </Link>
           <h2>
             <Link to={`/products/${p.id}`}>{p.name}</Link>
           </h2>
-          <p className="price">${p.price}</p>
+          <p className="price">{formatMoney(p.price)}</p>
           <p className="muted">
-            {p.category.name} · {p.inStock ? 'in stock' : 'out of stock'}
+            {p.category.name} · <Stock inStock={p.inStock} />
           </p>
         </li>
       ))}

@@ -1,6 +1,10 @@
+// A product's page: its picture, price, stock, category, description and details in words.
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { Notice, ProblemNotice } from '../components.tsx';
+import { Notice, PageTitle, ProblemNotice } from '../components/feedback.tsx';
+import { ProductImage, Stock } from '../components/product.tsx';
+import { formatMoney } from '../money.ts';
+import { productDetails } from '../product-details.ts';
 import { useTRPC } from '../trpc.ts';
 
 export function ProductDetail() {
@@ -8,44 +12,61 @@ export function ProductDetail() {
   const id = Number(useParams().id);
   const valid = Number.isInteger(id) && id > 0;
   const product = useQuery({ ...trpc.products.byId.queryOptions({ id }), enabled: valid });
-  if (!valid) return <Notice tone="error">This is not a product address.</Notice>;
+  if (!valid) return <Missing text="This is not a product address." />;
   if (product.isPending) return <p aria-busy="true">Loading…</p>;
   if (product.error)
     return (
       <>
+        <PageTitle>Product not found</PageTitle>
         <ProblemNotice error={product.error} />
         <Link to="/">Back to the catalog</Link>
       </>
     );
   const p = product.data;
+  const details = productDetails(p.metadata);
   return (
     <article aria-labelledby="product-heading" className="detail">
-      <p>
-        <Link to="/">← Catalog</Link>
-      </p>
-      <h1 id="product-heading">{p.name}</h1>
-      <p className="price">${p.price}</p>
-      <dl>
-        <dt>Category</dt>
-        <dd>
-          <Link to={`/?category=${p.category.id}`}>{p.category.name}</Link>
-        </dd>
-        <dt>Availability</dt>
-        <dd>{p.inStock ? 'In stock' : 'Out of stock'}</dd>
-        {p.description && (
-          <>
-            <dt>Description</dt>
-            <dd>{p.description}</dd>
-          </>
-        )}
-        {p.metadata &&
-          Object.entries(p.metadata).map(([key, value]) => (
-            <div key={key} className="meta-row">
-              <dt>{key}</dt>
-              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-            </div>
-          ))}
-      </dl>
+      <PageTitle>{p.name}</PageTitle>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/">Catalog</Link> <span aria-hidden="true">›</span>{' '}
+        <Link to={`/?category=${p.category.id}`}>{p.category.name}</Link>
+      </nav>
+      <div className="detail-body">
+        <ProductImage category={p.category.name} label={`${p.category.name}: picture to come`} />
+        <div className="detail-info">
+          <h1 id="product-heading">{p.name}</h1>
+          <p className="price">{formatMoney(p.price)}</p>
+          <p>
+            <Stock inStock={p.inStock} />
+            {' · '}
+            <Link to={`/?category=${p.category.id}`}>More in {p.category.name}</Link>
+          </p>
+          {/* The cart's "Add to cart" belongs here, beside the price and stock. */}
+          {p.description ? <p className="description">{p.description}</p> : null}
+          {details.length > 0 && (
+            <section aria-labelledby="details-heading">
+              <h2 id="details-heading">Details</h2>
+              <dl className="facts">
+                {details.map(({ label, value }) => (
+                  <div key={`${label}:${value}`}>
+                    <dt>{label}</dt>
+                    <dd>{value}</dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          )}
+        </div>
+      </div>
     </article>
+  );
+}
+
+function Missing({ text }: { text: string }) {
+  return (
+    <>
+      <PageTitle>Product not found</PageTitle>
+      <Notice tone="error">{text}</Notice>
+    </>
   );
 }

@@ -1,9 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
-import { describedBy, Field, ProblemNotice } from '../components.tsx';
+import { PageTitle, ProblemNotice } from '../components/feedback.tsx';
+import { TextField } from '../components/fields.tsx';
+import { describeProblem, shownBeside } from '../problems.ts';
 import { useSession } from '../session.tsx';
-import { describeProblem, useTRPC } from '../trpc.ts';
+import { useTRPC } from '../trpc.ts';
 
 export function SignIn() {
   const trpc = useTRPC();
@@ -23,42 +25,36 @@ export function SignIn() {
     login.mutate({ identifier: form.username, password: form.password });
   };
   const failed = mode === 'sign-in' ? login.error : (register.error ?? login.error);
-  const fields = failed ? describeProblem(failed).fields : {};
+  const problem = failed ? describeProblem(failed) : null;
+  const fields = problem?.fields ?? {};
   const busy = login.isPending || register.isPending;
-  const input = (name: keyof typeof form, type = 'text', autoComplete?: string) => (
-    <input
+  const input = (name: keyof typeof form, label: string, type: 'text' | 'email' | 'password', autoComplete: string) => (
+    <TextField
       id={name}
-      name={name}
+      label={label}
       type={type}
       autoComplete={autoComplete}
       required
       value={form[name]}
-      onChange={(e) => setForm({ ...form, [name]: e.target.value })}
-      {...describedBy(name, fields[name])}
+      onChange={(value) => setForm({ ...form, [name]: value })}
+      error={fields[name]}
     />
   );
   return (
     <section aria-labelledby="sign-in-heading" className="narrow">
+      <PageTitle>{mode === 'sign-in' ? 'Sign in' : 'Create an account'}</PageTitle>
       <h1 id="sign-in-heading">{mode === 'sign-in' ? 'Sign in' : 'Create an account'}</h1>
       <form onSubmit={(e) => void submit(e).catch(() => {})} noValidate>
         {mode === 'sign-in' ? (
-          <Field id="identifier" label="Username or email" error={fields.identifier}>
-            {input('identifier', 'text', 'username')}
-          </Field>
+          input('identifier', 'Username or email', 'text', 'username')
         ) : (
           <>
-            <Field id="username" label="Username" error={fields.username}>
-              {input('username', 'text', 'username')}
-            </Field>
-            <Field id="email" label="Email" error={fields.email}>
-              {input('email', 'email', 'email')}
-            </Field>
+            {input('username', 'Username', 'text', 'username')}
+            {input('email', 'Email', 'email', 'email')}
           </>
         )}
-        <Field id="password" label="Password" error={fields.password}>
-          {input('password', 'password', mode === 'sign-in' ? 'current-password' : 'new-password')}
-        </Field>
-        {failed && Object.keys(fields).length === 0 && <ProblemNotice error={failed} />}
+        {input('password', 'Password', 'password', mode === 'sign-in' ? 'current-password' : 'new-password')}
+        {failed && !shownBeside(problem, Object.keys(form)) && <ProblemNotice error={failed} />}
         <button type="submit" disabled={busy}>
           {busy ? 'Please wait…' : mode === 'sign-in' ? 'Sign in' : 'Create account'}
         </button>

@@ -75,6 +75,7 @@ export function recordPage(page: Page): PageLog {
 }
 
 export interface Shop {
+  admin: { id: number };
   books: number;
   games: number;
   alice: { id: number; accountId: number };
@@ -97,7 +98,11 @@ export async function seedShop(db: TestDatabase): Promise<Shop> {
       inStock: i % 7 !== 0,
     })),
   );
-  await ensureAdmin(em(), { username: 'admin', email: 'admin@example.com', password: PASSWORDS.admin });
+  const { user: admin } = await ensureAdmin(em(), {
+    username: 'admin',
+    email: 'admin@example.com',
+    password: PASSWORDS.admin,
+  });
   await createRole(em(), 'customer');
   const customer = async (name: 'alice' | 'bob', opening: string) => {
     const user = await createUser(em(), { username: name, email: `${name}@example.com`, password: PASSWORDS[name] });
@@ -105,6 +110,7 @@ export async function seedShop(db: TestDatabase): Promise<Shop> {
     return { id: user.id, accountId: (await openAccount(em(), user.id, opening, 'any')).id };
   };
   return {
+    admin: { id: admin.id },
     books: books.id,
     games: games.id,
     alice: await customer('alice', '100.00'),
@@ -119,6 +125,9 @@ export async function signIn(page: Page, origin: string, who: keyof typeof PASSW
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: `Sign out (${who})` }).waitFor();
 }
+
+/** Whether the page fits its viewport's width (nothing to scroll sideways, as on a 375 px phone). */
+export const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** Desktop and phone-width screenshots, written by every run (the README shows the committed ones). */
 export async function screenshot(page: Page, name: string) {

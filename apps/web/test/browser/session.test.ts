@@ -1,7 +1,7 @@
-// Sessions, the account page and the admin users page in a real browser, on every dialect: register, sign
-// out (the token is revoked on the server), a token revoked elsewhere, profile and ledger pages, transfers
-// whose answer was lost, role and status changes, and every admin page refused to a customer.
-import { transferFunds } from '@shop/db';
+// Sessions and the account page in a real browser, on every dialect: register, sign out (the token is revoked
+// on the server), a token revoked elsewhere, profile and ledger pages, transfers whose answer was lost, a
+// recipient found by username, amounts refused in words, and every admin page refused to a customer.
+import { openAccount, transferFunds } from '@shop/db';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { signIn, useBrowserShop } from './harness.ts';
 
@@ -136,6 +136,47 @@ describe('sessions and accounts in a browser', () => {
   });
 });
 
+describe('transfers in a person’s words', () => {
+  it('lets an admin find the recipient by username, and says which user has no such name', async () => {
+    const adminAccount = await openAccount(browserShop.db().orm.em.fork(), shop.admin.id, '50.00', 'any');
+    await signIn(page, origin, 'admin');
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => balanceOf(adminAccount.id).textContent()).toBe('$50.00');
+    await page.getByLabel('Recipient username').fill('nobody-here');
+    await page.getByRole('status').filter({ hasText: 'No user is called “nobody-here”.' }).waitFor();
+    await page.getByLabel('Recipient username').fill('bob');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Sending to bob, account #${shop.bob.accountId}.` })
+      .waitFor();
+    expect(await page.getByLabel('To account number').inputValue()).toBe(String(shop.bob.accountId));
+    await page.getByLabel('Amount').fill('5.00');
+    await page.getByRole('button', { name: 'Send money' }).click();
+    await page.getByText(`Moved $5.00 to account #${shop.bob.accountId}.`).waitFor();
+    await expect.poll(() => balanceOf(adminAccount.id).textContent()).toBe('$45.00');
+  });
+
+  it('tells a customer to enter an amount like 12.50, and to pay an account number (no username lookup)', async () => {
+    await signIn(page, origin, 'alice');
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => page.title()).toBe('My account · shop-rpc');
+    expect(await page.getByLabel('Recipient username').count()).toBe(0);
+    for (const amount of ['12,50', '0', 'ten']) {
+      await sendMoney(shop.bob.accountId, amount);
+      await expect.poll(() => page.locator('#amount-error').textContent()).toBe('Enter an amount like 12.50');
+      expect(await page.getByLabel('Amount').getAttribute('aria-invalid')).toBe('true');
+    }
+    await sendMoney(999_999, '1.00');
+    await expect.poll(() => page.locator('#to-error').textContent()).toBe('No account has this number');
+    await sendMoney(shop.alice.accountId, '1.00');
+    await expect
+      .poll(() => page.locator('#to-error').textContent())
+      .toBe('Choose an account other than the one you send from');
+    expect(await page.getByText(/Too small|expected|decimal string/).count()).toBe(0);
+    await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$100.00');
+  });
+});
+
 /** The idempotency keys of every transfer request the page sends from now on. */
 function transferKeys(): string[] {
   const keys: string[] = [];
@@ -179,38 +220,7 @@ describe('idempotency keys in a browser', () => {
   });
 });
 
-describe('admin pages in a browser', () => {
-  it('finds a user, deactivates and activates them, and adds and removes a role', async () => {
-    await signIn(page, origin, 'admin');
-    await page.goto(`${origin}/admin/users`);
-    await page.getByLabel('Username contains').fill('ali');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
-    await page.getByRole('button', { name: 'Deactivate alice' }).click();
-    await page.getByRole('button', { name: 'Activate alice' }).waitFor();
-    await page.getByRole('button', { name: 'Activate alice' }).click();
-    await page.getByRole('button', { name: 'Deactivate alice' }).waitFor();
-    await page.getByLabel('Add a role to alice').selectOption('admin');
-    await page.getByRole('button', { name: 'Remove role admin from alice' }).waitFor();
-    await page.getByRole('button', { name: 'Remove role admin from alice' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Remove role admin from alice' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Remove role customer from alice' }).count()).toBe(1);
-  });
-
-  it('edits and deletes a product', async () => {
-    await signIn(page, origin, 'admin');
-    await page.goto(`${origin}/admin/products`);
-    await page.getByRole('button', { name: 'Edit Puzzle 30' }).click();
-    await page.getByRole('heading', { name: 'Edit Puzzle 30' }).waitFor();
-    await page.getByLabel('Price').fill('99.99');
-    await page.getByRole('button', { name: 'Save product' }).click();
-    await page.locator('.rows li', { hasText: 'Puzzle 30 · $99.99' }).waitFor();
-    await page.getByRole('button', { name: 'Delete Puzzle 30' }).click();
-    await expect.poll(() => page.locator('.rows li', { hasText: 'Puzzle 30' }).count()).toBe(0);
-    await page.goto(`${origin}/?q=puzzle+30`);
-    await page.getByText('No products match these filters.').waitFor();
-  });
-
+describe('admin pages refused in a browser', () => {
   it('refuses every admin page to a customer, and says so for a product that does not exist', async () => {
     await signIn(page, origin, 'bob');
     for (const path of ['users', 'categories', 'products', 'stats']) {
