@@ -1,6 +1,12 @@
 // Domain errors: what a rule refused, in the domain's words (the API maps each kind to one HTTP status).
 
-export type DomainErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'INVALID' | 'FORBIDDEN';
+export type DomainErrorKind =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INSUFFICIENT_FUNDS'
+  | 'OUT_OF_STOCK'
+  | 'INVALID'
+  | 'FORBIDDEN';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -43,6 +49,24 @@ export class InsufficientFundsError extends DomainError {
     super(`account ${accountId} has insufficient funds for ${amount}`);
     this.accountId = accountId;
     this.amount = amount;
+  }
+}
+
+/** A checkout line asks for more units than are left: which product, and how many there are. */
+export class OutOfStockError extends DomainError {
+  readonly kind = 'OUT_OF_STOCK';
+  readonly productId: number;
+  readonly requested: number;
+  readonly available: number;
+  constructor(productId: number, requested: number, available: number) {
+    super(
+      available === 0
+        ? `product ${productId} is out of stock`
+        : `product ${productId} has only ${available} left (${requested} asked)`,
+    );
+    this.productId = productId;
+    this.requested = requested;
+    this.available = available;
   }
 }
 

@@ -33,6 +33,7 @@ export const textLimits = {
   productName: lengthOf(Product, 'name'),
   personName: lengthOf(UserProfile, 'firstName'),
   idempotencyKey: lengthOf(Transfer, 'idempotencyKey'),
+  ledgerReason: lengthOf(Transfer, 'reason'),
   /** TEXT columns (descriptions, bios) have no length; the API caps them at this many characters. */
   text: 10_000,
 } as const;

@@ -14,7 +14,10 @@ export const Product = defineEntity({
     description: p.text().nullable(),
     // NUMERIC(10,2) hydrated as a decimal string: money never passes through a float.
     price: p.decimal().precision(10).scale(2),
-    inStock: p.boolean().default(true),
+    // Units that can still be sold; checkout takes from it, cancelling puts back.
+    stock: p.integer().default(0),
+    // The tutorial's flag, kept and never disagreeing with the count (the check below).
+    inStock: p.boolean().default(false),
     // Required and ON DELETE RESTRICT: a category with products cannot vanish under them.
     category: () => p.manyToOne(Category).deleteRule('restrict'),
     metadata: p.json<ProductMetadata>().nullable(),
@@ -28,6 +31,10 @@ export const Product = defineEntity({
     { name: 'idx_products_name', properties: ['name', 'id'] },
     { name: 'idx_products_created_at', properties: ['createdAt', 'id'] },
   ],
-  checks: [{ name: 'products_price_check', expression: 'price >= 0' }],
+  checks: [
+    { name: 'products_price_check', expression: 'price >= 0' },
+    { name: 'products_stock_check', expression: 'stock >= 0' },
+    { name: 'products_in_stock_check', expression: 'in_stock = (stock > 0)' },
+  ],
 });
 export type IProduct = InferEntity<typeof Product>;

@@ -15,8 +15,17 @@ export function unitOfWork<T>(em: EntityManager, work: (tx: EntityManager) => Pr
   return translateErrors(() => em.transactional(work));
 }
 
+/** Raw driver codes of the same failures, from statements that bypass MikroORM's exception mapping (Kysely):
+ * PostgreSQL's deadlock, serialization failure and lock timeout SQLSTATEs, MariaDB's deadlock and lock wait errnos. */
+const LOCK_STATES = new Set(['40P01', '40001', '55P03']);
+const LOCK_ERRNOS = new Set([1213, 1205]);
+
 /** The database broke a deadlock or a lock wait timed out: the same unit of work may well pass next time. */
-const brokeALock = (error: unknown) => error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
+const brokeALock = (error: unknown) => {
+  if (error instanceof DeadlockException || error instanceof LockWaitTimeoutException) return true;
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return (typeof code === 'string' && LOCK_STATES.has(code)) || (typeof errno === 'number' && LOCK_ERRNOS.has(errno));
+};
 
 /**
  * Runs `attempt` (a unit of work) again, on a cleared EntityManager and after a short random backoff, while

@@ -34,36 +34,36 @@ describe('accounts', () => {
 
   it('deposits and withdraws exactly, without float drift', async () => {
     const { b } = await twoAccounts();
-    expect((await deposit(em(), b.id, '0.10', 'any')).balance).toBe('0.10');
-    expect((await deposit(em(), b.id, '0.20', 'any')).balance).toBe('0.30'); // not 0.30000000000000004
+    expect((await deposit(em(), b.id, { amount: '0.10', reason: 'test' }, 'any')).balance).toBe('0.10');
+    expect((await deposit(em(), b.id, { amount: '0.20', reason: 'test' }, 'any')).balance).toBe('0.30'); // not 0.30000000000000004
     expect(await balance(b.id)).toBe('0.30');
-    for (let i = 0; i < 30; i++) await deposit(em(), b.id, '0.01', 'any');
+    for (let i = 0; i < 30; i++) await deposit(em(), b.id, { amount: '0.01', reason: 'test' }, 'any');
     expect(await balance(b.id)).toBe('0.60');
-    for (let i = 0; i < 70; i++) await deposit(em(), b.id, '0.07', 'any');
+    for (let i = 0; i < 70; i++) await deposit(em(), b.id, { amount: '0.07', reason: 'test' }, 'any');
     expect(await balance(b.id)).toBe('5.50');
-    expect((await deposit(em(), b.id, '1234567.89', 'any')).balance).toBe('1234573.39');
-    expect((await withdraw(em(), b.id, '1234573.09', 'any')).balance).toBe('0.30');
-    expect((await withdraw(em(), b.id, '0.1', 'any')).balance).toBe('0.20');
-    expect((await withdraw(em(), b.id, '0.20', 'any')).balance).toBe('0.00'); // down to exactly zero is allowed
+    expect((await deposit(em(), b.id, { amount: '1234567.89', reason: 'test' }, 'any')).balance).toBe('1234573.39');
+    expect((await withdraw(em(), b.id, { amount: '1234573.09', reason: 'test' }, 'any')).balance).toBe('0.30');
+    expect((await withdraw(em(), b.id, { amount: '0.1', reason: 'test' }, 'any')).balance).toBe('0.20');
+    expect((await withdraw(em(), b.id, { amount: '0.20', reason: 'test' }, 'any')).balance).toBe('0.00'); // down to exactly zero is allowed
     expect(await totalBalance(em())).toBe('100.00');
   });
 
   it('refuses an overdraft and changes nothing', async () => {
     const { a } = await twoAccounts('5.00');
-    const error = await withdraw(em(), a.id, '5.01', 'any').catch((e: unknown) => e);
+    const error = await withdraw(em(), a.id, { amount: '5.01', reason: 'test' }, 'any').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InsufficientFundsError);
     expect(error).toMatchObject({ kind: 'INSUFFICIENT_FUNDS', accountId: a.id, amount: '5.01' });
     expect(await balance(a.id)).toBe('5.00');
-    await expect(withdraw(em(), 99_999, '1.00', 'any')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deposit(em(), 99_999, '1.00', 'any')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(withdraw(em(), 99_999, { amount: '1.00', reason: 'test' }, 'any')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deposit(em(), 99_999, { amount: '1.00', reason: 'test' }, 'any')).rejects.toBeInstanceOf(NotFoundError);
     expect(await totalBalance(em())).toBe('5.00');
   });
 
   it.each(['0', '0.00', '-5', '1.234', 'abc', '1e3', '', ' 1.00', '1.'])('rejects the amount %j', async (amount) => {
     const { a, b } = await twoAccounts();
     for (const attempt of [
-      () => deposit(em(), a.id, amount, 'any'),
-      () => withdraw(em(), a.id, amount, 'any'),
+      () => deposit(em(), a.id, { amount: amount, reason: 'test' }, 'any'),
+      () => withdraw(em(), a.id, { amount: amount, reason: 'test' }, 'any'),
       () => transferFunds(em(), { fromAccountId: a.id, toAccountId: b.id, amount }, 'any'),
     ]) {
       const error = await attempt().catch((e: unknown) => e);
@@ -77,8 +77,8 @@ describe('accounts', () => {
     expect(await totalBalance(em())).toBe('0.00');
     const { a, b } = await twoAccounts('0.10', '0.20');
     expect(await totalBalance(em())).toBe('0.30');
-    await deposit(em(), a.id, '9999999.99', 'any');
-    await deposit(em(), b.id, '0.01', 'any');
+    await deposit(em(), a.id, { amount: '9999999.99', reason: 'test' }, 'any');
+    await deposit(em(), b.id, { amount: '0.01', reason: 'test' }, 'any');
     expect(await totalBalance(em())).toBe('10000000.30');
   });
 });
@@ -196,7 +196,7 @@ describe('transferFunds', () => {
     const { a, b } = await twoAccounts('5.00');
     const request = { fromAccountId: a.id, toAccountId: b.id, amount: '6.00', idempotencyKey: 'k-1' };
     await expect(transferFunds(em(), request, 'any')).rejects.toBeInstanceOf(InsufficientFundsError);
-    await deposit(em(), a.id, '1.00', 'any');
+    await deposit(em(), a.id, { amount: '1.00', reason: 'test' }, 'any');
     expect((await transferFunds(em(), request, 'any')).replayed).toBe(false);
     expect([await balance(a.id), await balance(b.id), await ledgerRows()]).toEqual(['0.00', '6.00', 1]);
   });
@@ -226,8 +226,8 @@ describe('transferFunds', () => {
 describe('bounds', () => {
   it('refuses a deposit that would overflow NUMERIC(12,2), identically on both dialects', async () => {
     const { a } = await twoAccounts('9999999990.00');
-    await expect(deposit(em(), a.id, '10.00', 'any')).rejects.toMatchObject({ kind: 'INVALID', field: 'amount' });
+    await expect(deposit(em(), a.id, { amount: '10.00', reason: 'test' }, 'any')).rejects.toMatchObject({ kind: 'INVALID', field: 'amount' });
     expect(await balance(a.id)).toBe('9999999990.00');
-    expect((await deposit(em(), a.id, '9.99', 'any')).balance).toBe('9999999999.99');
+    expect((await deposit(em(), a.id, { amount: '9.99', reason: 'test' }, 'any')).balance).toBe('9999999999.99');
   });
 });

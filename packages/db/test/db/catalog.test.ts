@@ -72,8 +72,8 @@ describe('products', () => {
     });
     expect(await getProduct(em(), created.id)).toMatchObject({ name: 'Lamp', metadata: { tags: ['a'], n: 1 } });
 
-    const updated = await updateProduct(em(), created.id, { price: '12.5', categoryId: b.id, inStock: false });
-    expect(updated).toMatchObject({ name: 'Lamp', description: 'bright', price: '12.50', inStock: false });
+    const updated = await updateProduct(em(), created.id, { price: '12.5', categoryId: b.id, stock: 0 });
+    expect(updated).toMatchObject({ name: 'Lamp', description: 'bright', price: '12.50', stock: 0, inStock: false });
     expect(await getProduct(em(), created.id)).toMatchObject({
       name: 'Lamp',
       description: 'bright',

@@ -23,7 +23,7 @@ async function snapshot() {
     users: (await fork.find(User, {}, byId)).map((u) => [u.id, u.username, u.email, u.isActive]),
     categories: (await fork.find(Category, {}, byId)).map((c) => [c.id, c.name]),
     products: (await fork.find(Product, {}, byId)).map((p) => [p.id, p.name, formatMoney(p.price)]),
-    accounts: (await fork.find(Account, {}, byId)).map((a) => [a.id, a.owner.id, formatMoney(a.balance)]),
+    accounts: (await fork.find(Account, {}, byId)).map((a) => [a.id, a.owner?.id ?? null, formatMoney(a.balance)]),
     transfers: (await fork.find(Transfer, {}, byId)).map((t) => t.id),
   };
 }

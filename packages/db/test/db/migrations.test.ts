@@ -1,17 +1,23 @@
 // Migrations on each dialect: up from empty gives zero drift, down reverts one step at a time, up again works.
 // Migrations after the first two came later (add_sessions: authentication; add_login_throttles: sign-in
-// limits shared by all processes, and the duplicate idx_username_email dropped): down is checked step by step.
+// limits shared by all processes, and the duplicate idx_username_email dropped; add_shop: stock, orders and a
+// ledger row for every balance change, with existing rows carried over): down is checked step by step.
 import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDrift, migrationStatus, resetDatabase } from '../../src/driver/migrations.ts';
 
 // MariaDB's folder starts with one initial migration of the schema as it was when the dialect was added.
 const MIGRATIONS =
-  testDialect === 'mariadb' ? ['initial'] : ['initial', 'add_last_login_at', 'add_sessions', 'add_login_throttles'];
+  testDialect === 'mariadb'
+    ? ['initial', 'add_shop']
+    : ['initial', 'add_last_login_at', 'add_sessions', 'add_login_throttles', 'add_shop'];
+const BEFORE_SHOP = MIGRATIONS.slice(0, -1);
 const APP_TABLES = [
   'accounts',
   'categories',
   'login_throttles',
+  'order_lines',
+  'orders',
   'products',
   'roles',
   'sessions',
@@ -99,20 +105,25 @@ describe.skipIf(unavailable)('migrations', () => {
         "insert into users (username, email, is_active, created_at, updated_at) values ('kept', 'kept@example.com', true, '2026-01-01', '2026-01-01')",
       );
 
+      await db.orm.migrator.down(); // add_shop only
+      expect(await status(db)).toEqual({ executed: BEFORE_SHOP, pending: ['add_shop'] });
+      expect(await tables(db)).toEqual(APP_TABLES.filter((t) => t !== 'orders' && t !== 'order_lines'));
+
       await db.orm.migrator.down(); // add_login_throttles only
       expect(await status(db)).toEqual({
         executed: ['initial', 'add_last_login_at', 'add_sessions'],
-        pending: ['add_login_throttles'],
+        pending: ['add_login_throttles', 'add_shop'],
       });
-      expect(await tables(db)).toEqual(APP_TABLES.filter((t) => t !== 'login_throttles'));
+      const beforeShop = APP_TABLES.filter((t) => t !== 'orders' && t !== 'order_lines');
+      expect(await tables(db)).toEqual(beforeShop.filter((t) => t !== 'login_throttles'));
       expect(await userIndexes(db)).toContain('idx_username_email');
       expect((await checkDrift(db.orm)).statements.join(' ')).toMatch(/login_throttles/);
 
-      const withoutLater = APP_TABLES.filter((t) => t !== 'sessions' && t !== 'login_throttles');
+      const withoutLater = beforeShop.filter((t) => t !== 'sessions' && t !== 'login_throttles');
       await db.orm.migrator.down(); // add_sessions only
       expect(await status(db)).toEqual({
         executed: ['initial', 'add_last_login_at'],
-        pending: ['add_sessions', 'add_login_throttles'],
+        pending: ['add_sessions', 'add_login_throttles', 'add_shop'],
       });
       expect(await tables(db)).toEqual(withoutLater);
       expect(await userColumns(db)).toContain('last_login_at');
@@ -121,17 +132,22 @@ describe.skipIf(unavailable)('migrations', () => {
       await db.orm.migrator.down(); // add_last_login_at only
       expect(await status(db)).toEqual({
         executed: ['initial'],
-        pending: ['add_last_login_at', 'add_sessions', 'add_login_throttles'],
+        pending: ['add_last_login_at', 'add_sessions', 'add_login_throttles', 'add_shop'],
       });
       expect(await userColumns(db)).not.toContain('last_login_at');
       expect(await userColumns(db)).toEqual(expect.arrayContaining(['id', 'username', 'email', 'is_active']));
       expect(await tables(db)).toEqual(withoutLater);
       expect(await rows(db, 'select username from users')).toEqual([{ username: 'kept' }]);
       const drift = await checkDrift(db.orm);
-      expect(drift.pending.map(short)).toEqual(['add_last_login_at', 'add_sessions', 'add_login_throttles']);
+      expect(drift.pending.map(short)).toEqual([
+        'add_last_login_at',
+        'add_sessions',
+        'add_login_throttles',
+        'add_shop',
+      ]);
       expect(drift.statements.join(' ')).toContain('last_login_at');
 
-      await db.orm.migrator.up(); // all three again
+      await db.orm.migrator.up(); // all four again
       expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
       expect(await userColumns(db)).toContain('last_login_at');
       expect(await rows(db, 'select username, last_login_at from users')).toEqual([
@@ -166,7 +182,6 @@ describe.skipIf(unavailable)('migrations', () => {
     await rows(db, "insert into roles (name, created_at, updated_at) values ('y', '2026-01-01', '2026-01-01')");
     await db.orm.migrator.down();
     await db.orm.migrator.down();
-    await db.orm.migrator.down();
     await resetDatabase(db.orm);
     expect(await rows(db, 'select * from roles')).toEqual([]);
     expect(await tables(db)).toEqual(APP_TABLES);
@@ -178,5 +193,65 @@ describe.skipIf(unavailable)('migrations', () => {
     await resetDatabase(db.orm);
     expect(await tables(db)).toEqual(APP_TABLES);
     expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+  });
+
+  it('add_shop carries existing rows: stock from in_stock, every balance the sum of its ledger; down keeps them', async () => {
+    db = await createTestDatabase(testDialect);
+    await db.orm.migrator.down(); // add_shop only: the schema the rows below were written under
+    const at = "'2026-01-01 00:00:00'";
+    for (const sql of [
+      `insert into users (username, email, is_active, created_at, updated_at) values ('alice', 'a@example.com', true, ${at}, ${at}), ('bob', 'b@example.com', true, ${at}, ${at})`,
+      `insert into categories (name, created_at, updated_at) values ('Books', ${at}, ${at})`,
+      `insert into products (name, price, in_stock, category_id, created_at, updated_at) values ('On shelf', 5.00, true, 1, ${at}, ${at}), ('Sold out', 7.00, false, 1, ${at}, ${at})`,
+      // alice deposited 120.00 and sent bob 50.00; bob withdrew those 50.00; bob's second account opened with 30.00
+      `insert into accounts (owner_id, balance, created_at, updated_at) values (1, 70.00, ${at}, ${at}), (2, 0.00, ${at}, ${at}), (2, 30.00, ${at}, ${at})`,
+      `insert into transfers (from_account_id, to_account_id, amount, created_at) values (1, 2, 50.00, ${at})`,
+    ]) {
+      await rows(db, sql);
+    }
+    await db.orm.migrator.up();
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+
+    const stock = await rows<{ name: string; stock: number; in_stock: unknown }>(
+      db,
+      'select name, stock, in_stock from products order by id',
+    );
+    expect(stock.map((p) => [p.name, Number(p.stock), Boolean(p.in_stock)])).toEqual([
+      ['On shelf', 10, true],
+      ['Sold out', 0, false],
+    ]);
+    const ledger = await rows<{
+      kind: string;
+      from_account_id: number | null;
+      to_account_id: number | null;
+      amount: unknown;
+    }>(db, 'select kind, from_account_id, to_account_id, amount from transfers');
+    expect(ledger.map((t) => [t.kind, t.from_account_id, t.to_account_id, Number(t.amount)]).sort()).toEqual([
+      ['top_up', null, 1, 120],
+      ['top_up', null, 3, 30],
+      ['transfer', 1, 2, 50],
+      ['withdrawal', 2, null, 50],
+    ]);
+    const gaps = await rows<{ id: number }>(
+      db,
+      'select a.id from accounts a where round(a.balance - coalesce((select sum(t.amount) from transfers t where t.to_account_id = a.id), 0) + coalesce((select sum(t.amount) from transfers t where t.from_account_id = a.id), 0), 2) <> 0',
+    );
+    expect(gaps).toEqual([]);
+
+    await db.orm.migrator.down();
+    expect(await status(db)).toEqual({ executed: BEFORE_SHOP, pending: ['add_shop'] });
+    const balances = await rows<{ balance: unknown }>(db, 'select balance from accounts order by id');
+    expect(balances.map((a) => Number(a.balance))).toEqual([70, 0, 30]);
+    expect((await rows(db, 'select * from transfers')).length).toBe(1);
+
+    // With an order in the database, down refuses instead of losing it.
+    await db.orm.migrator.up();
+    await rows(
+      db,
+      `insert into orders (buyer_id, account_id, status, total, idempotency_key, created_at, updated_at) values (1, 1, 'placed', 0, 'k-1', ${at}, ${at})`,
+    );
+    await expect(db.orm.migrator.down()).rejects.toThrow(/holds orders/);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+    expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
   });
 });

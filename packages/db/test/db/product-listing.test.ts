@@ -20,13 +20,13 @@ describe('product listing', () => {
     const books = await createCategory(em(), 'Books');
     const games = await createCategory(em(), 'Games');
     await createProducts(em(), [
-      { name: 'Chess', price: '30.00', categoryId: games.id },
-      { name: 'Go', price: '30.00', categoryId: games.id },
-      { name: '100% Cotton Bag', price: '5.00', categoryId: books.id },
-      { name: '100x Zoom', price: '99.90', categoryId: books.id, inStock: false },
-      { name: 'snake_case Guide', price: '15.50', categoryId: books.id },
-      { name: 'snakeXcase Novel', price: '0.99', categoryId: books.id },
-      { name: 'Back\\slash Atlas', price: '100.00', categoryId: books.id, inStock: false },
+      { name: 'Chess', price: '30.00', categoryId: games.id, stock: 5 },
+      { name: 'Go', price: '30.00', categoryId: games.id, stock: 5 },
+      { name: '100% Cotton Bag', price: '5.00', categoryId: books.id, stock: 5 },
+      { name: '100x Zoom', price: '99.90', categoryId: books.id, stock: 0 },
+      { name: 'snake_case Guide', price: '15.50', categoryId: books.id, stock: 5 },
+      { name: 'snakeXcase Novel', price: '0.99', categoryId: books.id, stock: 5 },
+      { name: 'Back\\slash Atlas', price: '100.00', categoryId: books.id, stock: 0 },
     ]);
     return { books, games };
   }

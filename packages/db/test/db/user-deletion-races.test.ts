@@ -62,7 +62,7 @@ describe('deleting users while money moves', () => {
     const user = await createUser(em(), { username: 'dora', email: 'dora@example.com' });
     const account = await openAccount(em(), user.id, '0', 'any');
     const outcome = await whileUncommitted(
-      (tx) => deposit(tx, account.id, '10.00', 'any'),
+      (tx) => deposit(tx, account.id, { amount: '10.00', reason: 'test' }, 'any'),
       () => deleteUser(em(), user.id),
     );
     expect(outcome).toMatchObject({ status: 'rejected', reason: { kind: 'CONFLICT', field: 'balance' } });
@@ -86,7 +86,7 @@ describe('deleting users while money moves', () => {
     const account = await openAccount(em(), kept.id, '0', 'any');
     await setUsersActive(em(), [kept.id, gone.id], false);
     const outcome = await whileUncommitted(
-      (tx) => deposit(tx, account.id, '3.50', 'any'),
+      (tx) => deposit(tx, account.id, { amount: '3.50', reason: 'test' }, 'any'),
       () => deleteInactiveUsers(em()),
     );
     expect(outcome).toEqual({ status: 'fulfilled', value: { deleted: 1, keptWithBalance: 1, keptWithHistory: 0 } });

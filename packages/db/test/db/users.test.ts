@@ -136,7 +136,7 @@ describe('users service', () => {
     const [a, b, c] = users.map((u) => u.id) as [number, number, number];
     expect(await setUsersActive(em(), [a, b, c], false)).toBe(3);
     const account = await openAccount(em(), c, '0', 'any');
-    await deposit(em(), account.id, '5.00', 'any');
+    await deposit(em(), account.id, { amount: '5.00', reason: 'test' }, 'any');
     expect(await deleteInactiveUsers(em())).toEqual({ deleted: 2, keptWithBalance: 1, keptWithHistory: 0 });
     expect((await listUsers(em())).items.map((u) => u.username)).toEqual(['c', 'd']);
   });
@@ -149,7 +149,7 @@ describe('users service', () => {
     const from = await openAccount(em(), payer!.id, '5.00', 'any');
     const to = await openAccount(em(), payee!.id, '0', 'any');
     await transferFunds(em(), { fromAccountId: from.id, toAccountId: to.id, amount: '5.00' }, 'any');
-    await withdraw(em(), to.id, '5.00', 'any'); // both accounts empty now, but both are in the ledger
+    await withdraw(em(), to.id, { amount: '5.00', reason: 'test' }, 'any'); // both accounts empty now, but both are in the ledger
     for (const user of [payer!, payee!]) {
       const error = await deleteUser(em(), user.id).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConflictError);
@@ -166,7 +166,7 @@ describe('users service', () => {
     const account = await openAccount(em(), user.id, '10.00', 'any');
     await expect(deleteUser(em(), user.id)).rejects.toMatchObject({ kind: 'CONFLICT', field: 'balance' });
     await expect(getUser(em(), user.id, 'any')).resolves.toMatchObject({ id: user.id });
-    await withdraw(em(), account.id, '10.00', 'any');
+    await withdraw(em(), account.id, { amount: '10.00', reason: 'test' }, 'any');
     await deleteUser(em(), user.id);
     await expect(getUser(em(), user.id, 'any')).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteUser(em(), user.id)).rejects.toBeInstanceOf(NotFoundError);

@@ -4,34 +4,44 @@ import type { ExpressionBuilder } from 'kysely';
 import { ownedBy, requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
 import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import type { LedgerKind } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from '../pagination.ts';
 
 export interface AccountView {
   id: number;
-  ownerId: number;
+  /** The customer's user id; null for the shop's own revenue account (`kind: 'revenue'`). */
+  ownerId: number | null;
+  kind: 'customer' | 'revenue';
   balance: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** One ledger row: a transfer, an admin's top-up or withdrawal, or an order's payment or refund. */
 export interface TransferView {
   id: number;
-  fromAccountId: number;
-  toAccountId: number;
+  kind: LedgerKind;
+  /** null for a top-up (money from outside the shop). */
+  fromAccountId: number | null;
+  /** null for a withdrawal (money out of the shop). */
+  toAccountId: number | null;
   amount: string;
+  reason: string | null;
+  orderId: number | null;
   idempotencyKey: string | null;
   createdAt: Date;
 }
 
 const selectAccounts = (em: EntityManager) =>
-  kysely(em).selectFrom('accounts').select(['id', 'owner_id', 'balance', 'created_at', 'updated_at']);
+  kysely(em).selectFrom('accounts').select(['id', 'owner_id', 'system_key', 'balance', 'created_at', 'updated_at']);
 
 function accountRowMapper(em: EntityManager): (row: RowOf<typeof selectAccounts>) => AccountView {
   const decode = rowDecoder(em);
   return (row) => ({
     id: row.id,
-    ownerId: row.owner_id,
+    ownerId: row.owner_id ?? null,
+    kind: row.system_key === null || row.system_key === undefined ? 'customer' : 'revenue',
     balance: decode.money(row.balance),
     createdAt: decode.date(row.created_at),
     updatedAt: decode.date(row.updated_at),
@@ -54,25 +64,43 @@ export async function listAccountsForUser(em: EntityManager, ownerId: number, sc
 const selectTransfers = (em: EntityManager) =>
   kysely(em)
     .selectFrom('transfers as t')
-    .select(['t.id', 't.from_account_id', 't.to_account_id', 't.amount', 't.idempotency_key', 't.created_at']);
+    .select([
+      't.id',
+      't.kind',
+      't.from_account_id',
+      't.to_account_id',
+      't.amount',
+      't.reason',
+      't.order_id',
+      't.idempotency_key',
+      't.created_at',
+    ]);
 
 function transferRowMapper(em: EntityManager): (row: RowOf<typeof selectTransfers>) => TransferView {
   const decode = rowDecoder(em);
   return (row) => ({
     id: row.id,
-    fromAccountId: row.from_account_id,
-    toAccountId: row.to_account_id,
+    kind: row.kind as LedgerKind,
+    fromAccountId: row.from_account_id ?? null,
+    toAccountId: row.to_account_id ?? null,
     amount: decode.money(row.amount),
+    reason: row.reason ?? null,
+    orderId: row.order_id ?? null,
     idempotencyKey: row.idempotency_key ?? null,
     createdAt: decode.date(row.created_at),
   });
 }
 
-/** A transfer is the scope's when the debited account is: whoever moved the money. */
+/**
+ * A ledger row is the scope's when its debited account is (whoever moved the money), or, for a top-up, its
+ * credited one.
+ */
 const transfersOf = (em: EntityManager, scope: Scope) =>
   selectTransfers(em)
-    .innerJoin('accounts as debited', 'debited.id', 't.from_account_id')
-    .where((eb) => eb.and(ownedBy(scope, 'debited.owner_id')));
+    .innerJoin('accounts as side', (join) =>
+      join.on((eb) => eb('side.id', '=', eb.fn.coalesce('t.from_account_id', 't.to_account_id'))),
+    )
+    .where((eb) => eb.and(ownedBy(scope, 'side.owner_id')));
 
 export async function getTransfer(em: EntityManager, id: number, scope: Scope): Promise<TransferView> {
   const row = foundOrFail(await transfersOf(em, scope).where('t.id', '=', id).executeTakeFirst(), 'transfer', id);
@@ -136,4 +164,21 @@ export async function listTransfers(
     counted = empty.total;
   }
   return toPage(rows.map(transferRowMapper(em)), Number(counted), window);
+}
+
+/** A user's accounts by username, for paying someone by name: active users only, ids only. */
+export async function recipientAccounts(
+  em: EntityManager,
+  username: string,
+): Promise<{ username: string; accountIds: number[] }> {
+  const rows = await kysely(em)
+    .selectFrom('users as u')
+    .leftJoin('accounts as a', 'a.owner_id', 'u.id')
+    .select(['u.username', 'a.id'])
+    .where('u.username', '=', username.trim())
+    .where('u.is_active', '=', true)
+    .orderBy('a.id', 'asc')
+    .execute();
+  const first = foundOrFail(rows[0], 'user', username.trim());
+  return { username: first.username, accountIds: rows.flatMap((row) => (row.id === null ? [] : [row.id])) };
 }

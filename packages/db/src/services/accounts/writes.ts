@@ -1,26 +1,24 @@
-// Accounts and funds transfers. Balances change only through conditional UPDATEs
-// (balance = balance ± amount WHERE balance >= amount), never by writing back a value read earlier, so
-// concurrent transfers cannot lose updates on PostgreSQL's READ COMMITTED nor on SQLite.
-import { raw } from '@mikro-orm/core';
-import { ConflictError, ForbiddenError, InsufficientFundsError, InvalidError } from '../../domain/errors.ts';
+// Accounts and the money rules: who may move money where (docs/money.md). Customers never put money in:
+// money enters an account only by an admin's top-up (with a reason) or as a payment or refund of an order;
+// customers pay for orders and transfer from their own accounts. Every change is a ledger row (ledger.ts).
+import { ConflictError, ForbiddenError, InvalidError } from '../../domain/errors.ts';
 import { moneyColumns } from '../../domain/limits.ts';
-import { fromCents, maxCents, parseMoney, toCents } from '../../domain/money.ts';
-import { ownedBy, requireOwnUser, type Scope } from '../../domain/scope.ts';
+import { parseMoney, toCents } from '../../domain/money.ts';
+import { requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { Account, Transfer, User } from '../../entities/index.ts';
+import { Account, User } from '../../entities/index.ts';
 import { retrying, unitOfWork } from '../unit-of-work.ts';
+import { recordMovement, requireAmount, requireReason } from './ledger.ts';
 import { type AccountView, findTransferByKey, getAccount, getTransfer, type TransferView } from './reads.ts';
 
-/** A positive amount that fits the ledger's column (an opening balance may be zero). */
-function requireAmount(amount: string, { allowZero = false } = {}): string {
-  const value = parseMoney(amount, moneyColumns.amount, 'amount');
-  if (!allowZero && toCents(value) <= 0n) throw new InvalidError('amount must be greater than 0', 'amount');
-  return value;
+/** Only an admin (or an operator's script) moves money into or out of the shop. */
+function requireAdmin(scope: Scope, what: string): void {
+  if (scope !== 'any') throw new ForbiddenError(`only an admin can ${what}`);
 }
 
 /**
- * Opens an account for `ownerId`. Money enters only through an admin: a user's own scope opens it empty
- * (FORBIDDEN otherwise, whoever the owner).
+ * Opens an account for `ownerId`. A user's own scope opens it empty; an opening deposit is an admin's top-up
+ * (FORBIDDEN for anyone else, whoever the owner), recorded in the ledger like any other.
  */
 export async function openAccount(
   em: EntityManager,
@@ -28,56 +26,55 @@ export async function openAccount(
   initialDeposit: string,
   scope: Scope,
 ): Promise<AccountView> {
-  const balance = requireAmount(initialDeposit, { allowZero: true });
-  if (scope !== 'any' && toCents(balance) !== 0n) {
-    throw new ForbiddenError('only an admin can open an account with a balance');
-  }
+  const opening = parseMoney(initialDeposit, moneyColumns.amount, 'initialDeposit');
+  if (toCents(opening) !== 0n) requireAdmin(scope, 'open an account with a balance');
   requireOwnUser(scope, ownerId);
   return unitOfWork(em, async (tx) => {
     await tx.findOneOrFail(User, { id: ownerId }, { fields: ['id'] });
-    const account = tx.create(Account, { owner: ownerId, balance });
+    const account = tx.create(Account, { owner: ownerId, balance: '0.00' });
     await tx.flush();
+    if (toCents(opening) > 0n) {
+      const top = { kind: 'top_up' as const, from: null, to: account.id, amount: opening, reason: 'opening deposit' };
+      await recordMovement(tx, top, scope);
+    }
     return getAccount(tx, account.id, scope);
   });
 }
 
-/** The largest balance the column holds; SQLite would store more, PostgreSQL would refuse it. */
-const MAX_BALANCE_CENTS = maxCents(moneyColumns.balance);
-
-/**
- * balance = round(balance ± amount, 2), conditional on the result staying within 0..NUMERIC(12,2) and on
- * the account being within `scope`: SQLite stores NUMERIC as REAL (rounding keeps two places) and enforces
- * no precision, so the bound is explicit.
- */
-async function applyDelta(em: EntityManager, id: number, amount: string, sign: 1 | -1, scope: Scope): Promise<void> {
-  const headroom = fromCents(MAX_BALANCE_CENTS - toCents(amount));
-  const where = {
-    id,
-    balance: sign < 0 ? { $gte: amount } : { $lte: headroom },
-    ...ownedBy(scope, 'owner'),
-  };
-  const changed = await em.nativeUpdate(Account, where, {
-    balance: raw(`round(balance ${sign < 0 ? '-' : '+'} ?, 2)`, [amount]),
-    updatedAt: new Date(),
-  });
-  if (changed === 1) return;
-  await getAccount(em, id, scope); // NotFound for an account missing or outside the scope
-  if (sign < 0) throw new InsufficientFundsError(id, amount);
-  throw new InvalidError(`the balance of account ${id} would exceed ${fromCents(MAX_BALANCE_CENTS)}`, 'amount');
+export interface AdminMovement {
+  amount: string;
+  /** Why: shown in the account's ledger (a refund by bank transfer, a correction, a gift card). */
+  reason: string;
 }
 
-export async function deposit(em: EntityManager, id: number, amount: string, scope: Scope): Promise<AccountView> {
-  const value = requireAmount(amount);
+/** An admin's top-up: money from outside the shop into an account (FORBIDDEN for customers). */
+export async function deposit(
+  em: EntityManager,
+  id: number,
+  movement: AdminMovement,
+  scope: Scope,
+): Promise<AccountView> {
+  requireAdmin(scope, 'top up an account');
+  const amount = requireAmount(movement.amount);
+  const reason = requireReason(movement.reason);
   return unitOfWork(em, async (tx) => {
-    await applyDelta(tx, id, value, 1, scope);
+    await recordMovement(tx, { kind: 'top_up', from: null, to: id, amount, reason }, scope);
     return getAccount(tx, id, scope);
   });
 }
 
-export async function withdraw(em: EntityManager, id: number, amount: string, scope: Scope): Promise<AccountView> {
-  const value = requireAmount(amount);
+/** An admin's withdrawal or correction: money out of an account and out of the shop (FORBIDDEN for customers). */
+export async function withdraw(
+  em: EntityManager,
+  id: number,
+  movement: AdminMovement,
+  scope: Scope,
+): Promise<AccountView> {
+  requireAdmin(scope, 'withdraw from an account');
+  const amount = requireAmount(movement.amount);
+  const reason = requireReason(movement.reason);
   return unitOfWork(em, async (tx) => {
-    await applyDelta(tx, id, value, -1, scope);
+    await recordMovement(tx, { kind: 'withdrawal', from: id, to: null, amount, reason }, scope);
     return getAccount(tx, id, scope);
   });
 }
@@ -107,6 +104,7 @@ async function findReplay(
   const previous = await findTransferByKey(em, request.idempotencyKey, scope);
   if (!previous) return null;
   const same =
+    previous.kind === 'transfer' &&
     previous.fromAccountId === request.fromAccountId &&
     previous.toAccountId === request.toAccountId &&
     toCents(previous.amount) === toCents(amount);
@@ -115,9 +113,8 @@ async function findReplay(
 }
 
 /**
- * Moves `amount` between two accounts: both sides and the ledger row, or nothing. Rows are updated in
- * ascending id order so concurrent transfers lock in one global order (no deadlock cycles); a deadlock or
- * serialization failure the database still reports is retried with backoff.
+ * Moves `amount` from one of the caller's accounts (any account for an admin) to any existing account:
+ * both sides and the ledger row, or nothing; a deadlock or serialization failure is retried with backoff.
  */
 export async function transferFunds(
   em: EntityManager,
@@ -134,20 +131,18 @@ export async function transferFunds(
   return retrying(em, async () => {
     try {
       return await unitOfWork(em, async (tx) => {
-        const legs = [
-          { id: request.fromAccountId, sign: -1 as const },
-          { id: request.toAccountId, sign: 1 as const },
-        ].sort((a, b) => a.id - b.id);
-        // Only the debited account must be the caller's; money may go to anyone's.
-        for (const leg of legs) await applyDelta(tx, leg.id, amount, leg.sign, leg.sign < 0 ? scope : 'any');
-        const transfer = tx.create(Transfer, {
-          fromAccount: request.fromAccountId,
-          toAccount: request.toAccountId,
-          amount,
-          idempotencyKey: request.idempotencyKey ?? null,
-        });
-        await tx.flush();
-        return { transfer: await getTransfer(tx, transfer.id, scope), replayed: false };
+        const id = await recordMovement(
+          tx,
+          {
+            kind: 'transfer',
+            from: request.fromAccountId,
+            to: request.toAccountId,
+            amount,
+            idempotencyKey: request.idempotencyKey ?? null,
+          },
+          scope,
+        );
+        return { transfer: await getTransfer(tx, id, scope), replayed: false };
       });
     } catch (error) {
       // A concurrent request with the same idempotency key won the race: report its transfer.

@@ -26,6 +26,8 @@ export interface ProductView {
   name: string;
   description: string | null;
   price: string;
+  /** Units left to sell; `inStock` is `stock > 0`. */
+  stock: number;
   inStock: boolean;
   category: { id: number; name: string };
   metadata: ProductMetadata | null;
@@ -62,6 +64,7 @@ export const selectProducts = (em: EntityManager) =>
       'p.name',
       'p.description',
       'p.price',
+      'p.stock',
       'p.in_stock',
       'p.category_id',
       eb
@@ -85,6 +88,7 @@ export function productRowMapper(em: EntityManager): (row: ProductRow) => Produc
     name: row.name,
     description: row.description ?? null,
     price: decode.money(row.price),
+    stock: Number(row.stock),
     inStock: decode.bool(row.in_stock),
     category: { id: row.category_id, name: row.category_name },
     metadata: decode.json<ProductMetadata>(row.metadata),

@@ -1,5 +1,5 @@
 // Products: create (one or in bulk), change, delete; each one unit of work, answering through getProduct.
-import { NotFoundError } from '../../domain/errors.ts';
+import { InvalidError, NotFoundError } from '../../domain/errors.ts';
 import { moneyColumns } from '../../domain/limits.ts';
 import { parseMoney } from '../../domain/money.ts';
 import type { EntityManager } from '../../driver/orm.ts';
@@ -13,7 +13,8 @@ export interface NewProduct {
   description?: string | null;
   /** Decimal string, at most 2 places, >= 0. */
   price: string;
-  inStock?: boolean;
+  /** Units that can be sold (default 0); `inStock` follows from it (stock > 0). */
+  stock?: number;
   categoryId: number;
   metadata?: ProductMetadata | null;
 }
@@ -24,6 +25,13 @@ export interface NewProduct {
  */
 const requirePrice = (price: string) => parseMoney(price, moneyColumns.price, 'price', { signed: true });
 
+/** The count and the tutorial's flag together, so they never disagree (the CHECK would refuse it anyway). */
+function stockOf(stock: number) {
+  if (!Number.isSafeInteger(stock) || stock < 0)
+    throw new InvalidError('stock must be a whole number, 0 or more', 'stock');
+  return { stock, inStock: stock > 0 };
+}
+
 export async function createProduct(em: EntityManager, input: NewProduct): Promise<ProductView> {
   requirePrice(input.price);
   return unitOfWork(em, async (tx) => {
@@ -31,7 +39,7 @@ export async function createProduct(em: EntityManager, input: NewProduct): Promi
       name: input.name.trim(),
       description: input.description ?? null,
       price: input.price,
-      inStock: input.inStock ?? true,
+      ...stockOf(input.stock ?? 0),
       category: await tx.findOneOrFail(Category, { id: input.categoryId }),
       metadata: input.metadata ?? null,
     });
@@ -42,7 +50,10 @@ export async function createProduct(em: EntityManager, input: NewProduct): Promi
 
 /** Bulk insert in one transaction (seeding, imports): all rows or none. Returns how many were created. */
 export async function createProducts(em: EntityManager, inputs: NewProduct[]): Promise<number> {
-  for (const input of inputs) requirePrice(input.price);
+  for (const input of inputs) {
+    requirePrice(input.price);
+    stockOf(input.stock ?? 0);
+  }
   return unitOfWork(em, async (tx) => {
     const now = new Date();
     if (inputs.length === 0) return 0;
@@ -53,7 +64,7 @@ export async function createProducts(em: EntityManager, inputs: NewProduct[]): P
       name: input.name.trim(),
       description: input.description ?? null,
       price: input.price,
-      inStock: input.inStock ?? true,
+      ...stockOf(input.stock ?? 0),
       category: input.categoryId,
       metadata: input.metadata ?? null,
       createdAt: now,
@@ -75,7 +86,7 @@ export async function updateProduct(em: EntityManager, id: number, patch: Produc
     if (patch.name !== undefined) product.name = patch.name.trim();
     if (patch.description !== undefined) product.description = patch.description;
     if (patch.price !== undefined) product.price = patch.price;
-    if (patch.inStock !== undefined) product.inStock = patch.inStock;
+    if (patch.stock !== undefined) Object.assign(product, stockOf(patch.stock));
     if (patch.metadata !== undefined) product.metadata = patch.metadata;
     if (patch.categoryId !== undefined) product.category = await tx.findOneOrFail(Category, { id: patch.categoryId });
     await tx.flush();

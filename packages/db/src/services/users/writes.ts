@@ -112,11 +112,18 @@ export function setUsersActive(em: EntityManager, ids: number[], isActive: boole
 }
 
 /**
- * Users whose accounts appear in the ledger (from either side). The ledger is immutable and keeps both
- * accounts of every transfer (ON DELETE RESTRICT), so such users are never deleted: they are deactivated.
+ * Users whose accounts appear in the ledger (from either side), or who placed orders. The ledger is immutable
+ * and keeps both accounts of every row, and orders keep their buyer (ON DELETE RESTRICT), so such users are
+ * never deleted: they are deactivated.
  */
-function withLedgerHistory(tx: EntityManager, userIds: number[]) {
-  return kysely(tx)
+async function withLedgerHistory(tx: EntityManager, userIds: number[]): Promise<Set<number>> {
+  const buyers = await kysely(tx)
+    .selectFrom('orders')
+    .select('buyer_id')
+    .distinct()
+    .where('buyer_id', 'in', userIds)
+    .execute();
+  const ledger = await kysely(tx)
     .selectFrom('accounts as a')
     .select('a.owner_id')
     .distinct()
@@ -130,6 +137,7 @@ function withLedgerHistory(tx: EntityManager, userIds: number[]) {
       ),
     )
     .execute();
+  return new Set([...buyers.map((row) => row.buyer_id), ...ledger.flatMap((row) => row.owner_id ?? [])]);
 }
 
 /**
@@ -158,7 +166,9 @@ async function lockForDeletion(tx: EntityManager, ids: number[], where: { isActi
     : [];
   return {
     ids: lockedIds,
-    withMoney: new Set(accounts.filter((a) => toCents(formatMoney(a.balance)) > 0n).map((a) => a.owner.id)),
+    withMoney: new Set(
+      accounts.filter((a) => toCents(formatMoney(a.balance)) > 0n).flatMap((a) => (a.owner ? [a.owner.id] : [])),
+    ),
   };
 }
 
@@ -172,9 +182,9 @@ export async function deleteUser(em: EntityManager, id: number): Promise<void> {
       const { ids, withMoney } = await lockForDeletion(tx, [id]);
       foundOrFail(ids[0], 'user', id);
       if (withMoney.size > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
-      if ((await withLedgerHistory(tx, [id])).length > 0) {
+      if ((await withLedgerHistory(tx, [id])).size > 0) {
         throw new ConflictError(
-          `user ${id} has accounts with transfer history, which the ledger keeps: deactivate the user instead (users.update with isActive: false)`,
+          `user ${id} has accounts with ledger history or orders, which the shop keeps: deactivate the user instead (users.update with isActive: false)`,
           'accounts',
         );
       }
@@ -201,7 +211,7 @@ export async function deleteInactiveUsers(
         { isActive: false },
       );
       if (ids.length === 0) return { deleted: 0, keptWithBalance: 0, keptWithHistory: 0 };
-      const withHistory = new Set((await withLedgerHistory(tx, ids)).map((row) => row.owner_id));
+      const withHistory = await withLedgerHistory(tx, ids);
       const kept = new Set([...withMoney, ...withHistory]);
       const doomed = ids.filter((userId) => !kept.has(userId));
       const deleted = doomed.length ? await tx.nativeDelete(User, { id: { $in: doomed } }) : 0;
