@@ -82,6 +82,8 @@ const ERROR_SCHEMA = {
                 kind: { type: 'string' },
                 field: { type: ['string', 'null'] },
                 conflicts: { type: ['array', 'null'], items: { type: 'object' } },
+                productId: { type: ['integer', 'null'], description: 'OUT_OF_STOCK: the product' },
+                available: { type: ['integer', 'null'], description: 'OUT_OF_STOCK: the units left' },
               },
             },
           ],
@@ -97,7 +99,7 @@ const ERROR_SCHEMA = {
       httpStatus: 409,
       path: 'categories.create',
       zodError: null,
-      domain: { kind: 'CONFLICT', field: 'name', conflicts: null },
+      domain: { kind: 'CONFLICT', field: 'name', conflicts: null, productId: null, available: null },
     },
   },
 } as const;

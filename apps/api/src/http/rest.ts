@@ -133,9 +133,8 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
             batchIndex: 0,
           });
           if (status === 204) return reply.code(204).send();
-          if (location && data && typeof data === 'object' && 'id' in data) {
-            reply.header('location', `${REST_PREFIX}${location.replace('{id}', String(data.id))}`);
-          }
+          const created = location && createdPath(location, data);
+          if (created) reply.header('location', `${REST_PREFIX}${created}`);
           return reply.code(status).send(data);
         } catch (cause) {
           const error: TRPCError = getTRPCErrorFromUnknown(cause);
@@ -148,3 +147,14 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
   }
   done();
 };
+
+/** `/orders/{order.id}` filled from the response (a dotted path into it); undefined when a value is missing. */
+function createdPath(location: string, data: unknown): string | undefined {
+  let missing = false;
+  const path = location.replace(/\{([\w.]+)\}/g, (_, key: string) => {
+    const value = key.split('.').reduce<unknown>((at, part) => (at as Record<string, unknown> | null)?.[part], data);
+    if (typeof value !== 'number' && typeof value !== 'string') missing = true;
+    return String(value);
+  });
+  return missing ? undefined : path;
+}

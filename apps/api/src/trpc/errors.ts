@@ -6,6 +6,7 @@ const CODE_BY_KIND = {
   NOT_FOUND: 'NOT_FOUND', // 404
   CONFLICT: 'CONFLICT', // 409
   INSUFFICIENT_FUNDS: 'UNPROCESSABLE_CONTENT', // 422: well-formed, but the business rule refuses it
+  OUT_OF_STOCK: 'UNPROCESSABLE_CONTENT', // 422: fewer units left than asked (data.domain says which, how many)
   INVALID: 'BAD_REQUEST', // 400
   FORBIDDEN: 'FORBIDDEN', // 403: the caller's scope does not allow it
 } as const satisfies Record<DomainErrorKind, TRPCError['code']>;

@@ -5,6 +5,7 @@ import {
   DomainError,
   type EntityManager,
   type Orm,
+  OutOfStockError,
   type Principal,
   type Scope,
   toDomainError,
@@ -103,6 +104,9 @@ function domainErrorDetails(error: DomainError) {
     kind: error.kind,
     field: 'field' in error && typeof error.field === 'string' ? error.field : null,
     conflicts: 'conflicts' in error && Array.isArray(error.conflicts) ? error.conflicts : null,
+    // OUT_OF_STOCK: which product, and how many are left, so a cart can say so beside the line.
+    productId: error instanceof OutOfStockError ? error.productId : null,
+    available: error instanceof OutOfStockError ? error.available : null,
   };
 }
 

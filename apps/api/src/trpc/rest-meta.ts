@@ -6,7 +6,7 @@ import type { ZodObject } from 'zod';
 export interface RestMeta {
   /** 201 for creations (with Location when `location` is set), 204 for deletions (no body); default 200. */
   status: 200 | 201 | 204;
-  /** Location of what was created, `{id}` filled from the response: e.g. '/products/{id}'. */
+  /** Location of what was created, filled from the response: e.g. '/products/{id}', '/orders/{order.id}'. */
   location?: `/${string}`;
   /**
    * Answers this route gives beyond those its access level, input and method imply (openapi.ts), or `false`

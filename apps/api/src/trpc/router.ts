@@ -5,6 +5,7 @@ import { accountsRouter } from './routers/accounts.ts';
 import { authRouter } from './routers/auth.ts';
 import { categoriesRouter } from './routers/categories.ts';
 import { healthRouter } from './routers/health.ts';
+import { ordersRouter } from './routers/orders.ts';
 import { productsRouter } from './routers/products.ts';
 import { profilesRouter } from './routers/profiles.ts';
 import { rolesRouter } from './routers/roles.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   products: productsRouter,
   stats: statsRouter,
   accounts: accountsRouter,
+  orders: ordersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,8 @@ import type {
   AccountView,
   CategoryStat,
   CategoryView,
+  CheckoutResult,
+  OrderView,
   Page,
   ProductCursorPage,
   ProductView,
@@ -14,6 +16,7 @@ import type {
   TransferView,
   UserView,
 } from '@shop/db';
+import { ledgerKinds, orderStatuses } from '@shop/db';
 import { z } from 'zod';
 
 const money = z.string().meta({ description: 'a decimal string with two places', example: '12.50' });
@@ -77,7 +80,8 @@ export const productView = z
     name: z.string(),
     description: z.string().nullable(),
     price: money,
-    inStock: z.boolean(),
+    stock: z.int().meta({ description: 'units left to sell' }),
+    inStock: z.boolean().meta({ description: 'stock > 0' }),
     category: z.object({ id: z.int(), name: z.string() }),
     metadata: z.record(z.string(), z.unknown()).nullable().meta({ description: 'free-form JSON attributes' }),
     createdAt: z.date(),
@@ -92,19 +96,60 @@ export const productCursorPage = z.object({
 }) satisfies z.ZodType<ProductCursorPage>;
 
 export const accountView = z
-  .object({ id: z.int(), ownerId: z.int(), balance: money, createdAt: z.date(), updatedAt: z.date() })
+  .object({
+    id: z.int(),
+    ownerId: z.int().nullable().meta({ description: 'null for the shop’s revenue account' }),
+    kind: z.enum(['customer', 'revenue']),
+    balance: money,
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
   .meta({ id: 'Account' }) satisfies z.ZodType<AccountView>;
 
 export const transferView = z
   .object({
     id: z.int(),
-    fromAccountId: z.int(),
-    toAccountId: z.int(),
+    kind: z.enum(ledgerKinds).meta({
+      description: 'transfer; top_up and withdrawal (an admin, with a reason); payment and refund (an order)',
+    }),
+    fromAccountId: z.int().nullable().meta({ description: 'null for a top-up' }),
+    toAccountId: z.int().nullable().meta({ description: 'null for a withdrawal' }),
     amount: money,
+    reason: z.string().nullable(),
+    orderId: z.int().nullable(),
     idempotencyKey: z.string().nullable(),
     createdAt: z.date(),
   })
-  .meta({ id: 'Transfer' }) satisfies z.ZodType<TransferView>;
+  .meta({ id: 'LedgerEntry' }) satisfies z.ZodType<TransferView>;
+
+export const orderView = z
+  .object({
+    id: z.int(),
+    buyerId: z.int(),
+    accountId: z.int().meta({ description: 'the account that paid (and that a cancellation refunds)' }),
+    status: z.enum(orderStatuses),
+    total: money,
+    lines: z.array(
+      z.object({
+        productId: z.int().nullable().meta({ description: 'null once the product was deleted' }),
+        productName: z.string(),
+        unitPrice: money.meta({ description: 'the price at checkout' }),
+        quantity: z.int(),
+        lineTotal: money,
+      }),
+    ),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+    shippedAt: z.date().nullable(),
+    deliveredAt: z.date().nullable(),
+    cancelledAt: z.date().nullable(),
+  })
+  .meta({ id: 'Order' }) satisfies z.ZodType<OrderView>;
+
+export const checkoutResult = z.object({
+  order: orderView,
+  replayed: z.boolean().meta({ description: 'true when the idempotency key was used before: nothing was bought' }),
+}) satisfies z.ZodType<CheckoutResult>;
 
 export const transferResult = z.object({
   transfer: transferView,

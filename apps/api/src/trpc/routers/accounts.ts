@@ -4,37 +4,32 @@ import {
   listAccountsForUser,
   listTransfers,
   openAccount,
+  recipientAccounts,
   textLimits,
   transferFunds,
   withdraw,
 } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { ownerProcedure, TRPCError } from '../init.ts';
+import { idempotencyHeader, keyOf } from '../idempotency.ts';
+import { adminProcedure, authedProcedure, ownerProcedure } from '../init.ts';
 import { rest } from '../rest-meta.ts';
-import { amount, IDEMPOTENCY_KEY_MIN, id, idempotencyKey, idInput, openingBalance, pageInput } from '../schemas.ts';
+import { amount, id, idempotencyKey, idInput, name, openingBalance, pageInput, username } from '../schemas.ts';
 import { accountView, pageOf, transferResult, transferView } from '../views.ts';
 
-const movement = z.object({ accountId: id, amount });
-/** REST clients send the key as a header (documented in the OpenAPI document); tRPC clients may too. */
-const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
-
-/** The body's key, else the Idempotency-Key header's, held to the same rules. */
-function keyOf(fromInput: string | undefined, fromHeader: string | null): string | undefined {
-  if (fromInput !== undefined || fromHeader === null) return fromInput;
-  const parsed = idempotencyKey.safeParse(fromHeader);
-  if (!parsed.success) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `the Idempotency-Key header must be ${IDEMPOTENCY_KEY_MIN} to ${textLimits.idempotencyKey} characters`,
-    });
-  }
-  return parsed.data;
-}
+/** An admin's top-up or withdrawal: how much, and why (shown in the account's ledger). */
+const adminMovement = z.object({
+  accountId: id,
+  amount,
+  reason: name(textLimits.ledgerReason).meta({ example: 'refund of a returned parcel' }),
+});
 
 const INSUFFICIENT = { 422: 'insufficient funds: the source account holds less than the amount' };
 
-/** Every procedure here is `owner`: the services apply `ctx.scope` in the statements themselves. */
+/**
+ * The `owner` procedures' services apply `ctx.scope` in the statements themselves; money enters or leaves
+ * the shop only through the admin procedures (docs/money.md), and the services refuse it to anyone else too.
+ */
 export const accountsRouter = {
   /** Customers open their own accounts, empty (the service refuses them a balance); an admin opens any. */
   open: ownerProcedure
@@ -58,16 +53,32 @@ export const accountsRouter = {
     .output(z.array(accountView))
     .input(z.object({ userId: id }))
     .query(({ ctx, input }) => listAccountsForUser(ctx.em, input.userId, ctx.scope)),
-  deposit: ownerProcedure
-    .meta(rest('POST', '/accounts/{accountId}/deposit', 'Deposit into an account'))
+  /** Admins only: money from outside the shop (a payment received, a gift card), with a reason. */
+  deposit: adminProcedure
+    .meta(rest('POST', '/accounts/{accountId}/deposit', 'Top up an account (admins, with a reason)'))
     .output(accountView)
-    .input(movement)
-    .mutation(({ ctx, input }) => deposit(ctx.em, input.accountId, input.amount, ctx.scope)),
-  withdraw: ownerProcedure
-    .meta(rest('POST', '/accounts/{accountId}/withdraw', 'Withdraw from an account', { errors: INSUFFICIENT }))
+    .input(adminMovement)
+    .mutation(({ ctx, input }) =>
+      deposit(ctx.em, input.accountId, { amount: input.amount, reason: input.reason }, 'any'),
+    ),
+  /** Admins only: money out of the shop, or a correction, with a reason. */
+  withdraw: adminProcedure
+    .meta(
+      rest('POST', '/accounts/{accountId}/withdraw', 'Withdraw from an account (admins, with a reason)', {
+        errors: INSUFFICIENT,
+      }),
+    )
     .output(accountView)
-    .input(movement)
-    .mutation(({ ctx, input }) => withdraw(ctx.em, input.accountId, input.amount, ctx.scope)),
+    .input(adminMovement)
+    .mutation(({ ctx, input }) =>
+      withdraw(ctx.em, input.accountId, { amount: input.amount, reason: input.reason }, 'any'),
+    ),
+  /** Whom to pay by name: an active user's account ids (signed-in users; nothing else about them). */
+  recipient: authedProcedure
+    .meta(rest('GET', '/recipients/{username}', 'An active user’s account ids, to pay them by username'))
+    .output(z.object({ username: z.string(), accountIds: z.array(z.int()) }))
+    .input(z.object({ username }))
+    .query(({ ctx, input }) => recipientAccounts(ctx.em, input.username)),
   /** From the caller's own account only (any account for an admin), to any existing account. */
   transfer: ownerProcedure
     .meta(
@@ -90,7 +101,7 @@ export const accountsRouter = {
       transferFunds(ctx.em, { ...input, idempotencyKey: keyOf(input.idempotencyKey, ctx.idempotencyKey) }, ctx.scope),
     ),
   ledger: ownerProcedure
-    .meta(rest('GET', '/accounts/{accountId}/ledger', 'An account’s transfers, newest first'))
+    .meta(rest('GET', '/accounts/{accountId}/ledger', 'An account’s ledger (every balance change), newest first'))
     .output(pageOf(transferView))
     .input(pageInput.extend({ accountId: id }))
     .query(({ ctx, input }) => listTransfers(ctx.em, input.accountId, input, ctx.scope)),

@@ -29,11 +29,19 @@ const metadata = z.record(z.string(), z.json()).superRefine((value, ctx) => {
   const problem = findNul(value, { refuseKey: refuseWireKey });
   if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
+/** The INTEGER column's ceiling, rounded down to something a person would type. */
+const MAX_STOCK = 1_000_000_000;
+
 const newProduct = z.object({
   name: name(textLimits.productName),
   description: longText.nullable().optional(),
   price,
-  inStock: z.boolean().optional(),
+  stock: z
+    .int()
+    .min(0)
+    .max(MAX_STOCK)
+    .optional()
+    .meta({ description: 'units to sell (default 0); inStock follows it' }),
   categoryId: id,
   metadata: metadata.nullable().optional(),
 });
