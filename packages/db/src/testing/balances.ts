@@ -1,7 +1,8 @@
 // The invariant the money tests check (transfers move money, never make or lose it): the exact sum of every
 // balance, as one aggregate rounded in SQL; and every balance is the sum of its ledger. Test-only.
-import type { EntityManager } from '../driver/orm.ts';
+
 import { fromCents, toCents } from '../domain/money.ts';
+import type { EntityManager } from '../driver/orm.ts';
 import { kysely, moneySum, rowDecoder } from '../driver/sql.ts';
 
 export async function totalBalance(em: EntityManager): Promise<string> {

@@ -1,5 +1,5 @@
-import { totalBalance, useTestDatabase } from '@shop/db/testing';
-import { describe, expect, it } from 'vitest';
+import { ledgerMismatches, serverUnavailable, totalBalance, useTestDatabase } from '@shop/db/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, InsufficientFundsError, InvalidError, NotFoundError } from '../../src/domain/errors.ts';
 import { Transfer } from '../../src/entities/index.ts';
 import { getAccount, listAccountsForUser, listTransfers } from '../../src/services/accounts/reads.ts';
@@ -14,7 +14,14 @@ async function twoAccounts(a = '100.00', b = '0') {
   return { alice, bob, a: await openAccount(em(), alice.id, a, 'any'), b: await openAccount(em(), bob.id, b, 'any') };
 }
 const balance = async (id: number) => (await getAccount(em(), id, 'any')).balance;
-const ledgerRows = () => em().count(Transfer);
+/** Transfers only: the opening deposits of `twoAccounts` are top-up rows of their own. */
+// Whatever a test did, every balance is still the sum of its ledger.
+afterEach(async () => {
+  if (serverUnavailable()) return;
+  expect(await ledgerMismatches(em())).toEqual([]);
+});
+
+const ledgerRows = () => em().count(Transfer, { kind: 'transfer' });
 
 describe('accounts', () => {
   it('opens accounts for existing users only', async () => {
@@ -54,8 +61,12 @@ describe('accounts', () => {
     expect(error).toBeInstanceOf(InsufficientFundsError);
     expect(error).toMatchObject({ kind: 'INSUFFICIENT_FUNDS', accountId: a.id, amount: '5.01' });
     expect(await balance(a.id)).toBe('5.00');
-    await expect(withdraw(em(), 99_999, { amount: '1.00', reason: 'test' }, 'any')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deposit(em(), 99_999, { amount: '1.00', reason: 'test' }, 'any')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(withdraw(em(), 99_999, { amount: '1.00', reason: 'test' }, 'any')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(deposit(em(), 99_999, { amount: '1.00', reason: 'test' }, 'any')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect(await totalBalance(em())).toBe('5.00');
   });
 
@@ -99,7 +110,7 @@ describe('transferFunds', () => {
     expect(transfer).toMatchObject({ fromAccountId: a.id, toAccountId: b.id, amount: '30.25', idempotencyKey: null });
     expect([await balance(a.id), await balance(b.id)]).toEqual(['69.75', '30.25']);
     expect(await ledgerRows()).toBe(1);
-    const [row] = await em().find(Transfer, {});
+    const [row] = await em().find(Transfer, { kind: 'transfer' });
     expect(row?.id).toBe(transfer.id);
     // Back the other way (the destination now has the lower id): still exact.
     await transferFunds(em(), { fromAccountId: b.id, toAccountId: a.id, amount: '0.25' }, 'any');
@@ -208,15 +219,17 @@ describe('transferFunds', () => {
     const t2 = await transferFunds(em(), { fromAccountId: b.id, toAccountId: a.id, amount: '2.00' }, 'any');
     await transferFunds(em(), { fromAccountId: b.id, toAccountId: c.id, amount: '7.00' }, 'any'); // not a's
     const t3 = await transferFunds(em(), { fromAccountId: a.id, toAccountId: b.id, amount: '3.00' }, 'any');
+    // Each account's ledger starts with its opening deposit, a top-up.
     const page1 = await listTransfers(em(), a.id, { perPage: 2 }, 'any');
-    expect(page1).toMatchObject({ total: 3, page: 1, pages: 2, hasNext: true, hasPrev: false });
+    expect(page1).toMatchObject({ total: 4, page: 1, pages: 2, hasNext: true, hasPrev: false });
     expect(page1.items).toEqual([t3.transfer, t2.transfer].map((t) => expect.objectContaining({ ...t })));
     const page2 = await listTransfers(em(), a.id, { page: 2, perPage: 2 }, 'any');
-    expect(page2.items.map((t) => t.id)).toEqual([t1.transfer.id]);
+    expect(page2.items.map((t) => t.id)).toEqual([t1.transfer.id, expect.any(Number)]);
+    expect(page2.items[1]).toMatchObject({ kind: 'top_up', fromAccountId: null, toAccountId: a.id, amount: '100.00' });
     expect(page2).toMatchObject({ hasNext: false, hasPrev: true });
-    expect(page1.items[1]).toMatchObject({ fromAccountId: b.id, toAccountId: a.id, amount: '2.00' });
-    expect((await listTransfers(em(), c.id, {}, 'any')).items.map((t) => t.amount)).toEqual(['7.00']);
-    expect((await listTransfers(em(), b.id, {}, 'any')).total).toBe(4);
+    expect(page1.items[1]).toMatchObject({ kind: 'transfer', fromAccountId: b.id, toAccountId: a.id, amount: '2.00' });
+    expect((await listTransfers(em(), c.id, {}, 'any')).items.map((t) => t.amount)).toEqual(['7.00', '50.00']);
+    expect((await listTransfers(em(), b.id, {}, 'any')).total).toBe(5);
     expect((await listTransfers(em(), a.id, { page: 3, perPage: 2 }, 'any')).items).toEqual([]);
     await expect(listTransfers(em(), 99_999, {}, 'any')).rejects.toBeInstanceOf(NotFoundError);
     expect(await totalBalance(em())).toBe('250.00');
@@ -226,7 +239,10 @@ describe('transferFunds', () => {
 describe('bounds', () => {
   it('refuses a deposit that would overflow NUMERIC(12,2), identically on both dialects', async () => {
     const { a } = await twoAccounts('9999999990.00');
-    await expect(deposit(em(), a.id, { amount: '10.00', reason: 'test' }, 'any')).rejects.toMatchObject({ kind: 'INVALID', field: 'amount' });
+    await expect(deposit(em(), a.id, { amount: '10.00', reason: 'test' }, 'any')).rejects.toMatchObject({
+      kind: 'INVALID',
+      field: 'amount',
+    });
     expect(await balance(a.id)).toBe('9999999990.00');
     expect((await deposit(em(), a.id, { amount: '9.99', reason: 'test' }, 'any')).balance).toBe('9999999999.99');
   });

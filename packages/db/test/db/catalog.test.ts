@@ -59,6 +59,7 @@ describe('products', () => {
       name: ' Lamp ',
       description: 'bright',
       price: '10.00',
+      stock: 3,
       categoryId: a.id,
       metadata: { tags: ['a'], n: 1 },
     });
@@ -66,6 +67,7 @@ describe('products', () => {
       name: 'Lamp',
       description: 'bright',
       price: '10.00',
+      stock: 3,
       inStock: true,
       category: { id: a.id, name: 'A' },
       metadata: { tags: ['a'], n: 1 },

@@ -67,7 +67,15 @@ describe('constraint violations', () => {
     const { account } = await fixture();
     const before = await snapshot();
     const product = await translateErrors(() =>
-      em().insert(Product, { name: 'x', price: '1.00', inStock: true, category: 4242, createdAt: now, updatedAt: now }),
+      em().insert(Product, {
+        name: 'x',
+        price: '1.00',
+        stock: 1,
+        inStock: true,
+        category: 4242,
+        createdAt: now,
+        updatedAt: now,
+      }),
     ).catch((e: unknown) => e);
     expect(product).toBeInstanceOf(ConflictError);
     expect(product).toMatchObject({ kind: 'CONFLICT' });
@@ -89,6 +97,7 @@ describe('constraint violations', () => {
     await em().insert(Product, {
       name: 'kept',
       price: '1.00',
+      stock: 1,
       inStock: true,
       category: category.id,
       createdAt: now,
@@ -131,6 +140,7 @@ describe('constraint violations', () => {
       em().insert(Product, {
         name: 'x',
         price: '-0.01',
+        stock: 1,
         inStock: true,
         category: category.id,
         createdAt: now,

@@ -27,7 +27,7 @@ async function fill(count: number): Promise<{ ids: number[]; categories: Map<num
       em(),
       Array.from({ length: Math.min(1000, count - start) }, (_, k) => {
         const i = start + k;
-        return { name: `P${i}`, price: priceOf(i), categoryId: (i % 2 ? a : b).id, metadata: { i } };
+        return { name: `P${i}`, price: priceOf(i), stock: 1, categoryId: (i % 2 ? a : b).id, metadata: { i } };
       }),
     );
   }

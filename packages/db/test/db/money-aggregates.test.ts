@@ -52,7 +52,8 @@ describe('money in SQL aggregates', () => {
     // of a shown balance is refused as insufficient, or leaves a balance that is never quite zero.
     const account = accounts[0] as number;
     await deposit(em(), account, { amount: '0.10', reason: 'test' }, 'any');
-    for (const amount of ['0.10', '0.10', '0.10', '0.10']) await withdraw(em(), account, { amount: amount, reason: 'test' }, 'any');
+    for (const amount of ['0.10', '0.10', '0.10', '0.10'])
+      await withdraw(em(), account, { amount: amount, reason: 'test' }, 'any');
     const rows = await kysely(em()).selectFrom('accounts').select(['id', 'balance']).execute();
     expect(rows.find((r) => r.id === account)?.balance).toBe(testDialect === 'sqlite' ? 0 : '0.00');
     expect(await totalBalance(em())).toBe('0.60');

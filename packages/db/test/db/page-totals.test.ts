@@ -18,7 +18,7 @@ async function fill() {
       name: `P${String(i).padStart(5, '0')}`,
       price: '1.00',
       categoryId: category.id,
-      inStock: i % 5 !== 0,
+      stock: i % 5 !== 0 ? 1 : 0,
     })),
   );
 }

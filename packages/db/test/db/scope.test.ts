@@ -45,8 +45,6 @@ const cases: [string, (scope: Scope, target: Customer) => Promise<unknown>, refu
   ['getAccount', (scope, t) => getAccount(em(), t.account, scope)],
   ['listAccountsForUser', (scope, t) => listAccountsForUser(em(), t.id, scope)],
   ['openAccount', (scope, t) => openAccount(em(), t.id, '0', scope)],
-  ['deposit', (scope, t) => deposit(em(), t.account, { amount: '1.00', reason: 'test' }, scope)],
-  ['withdraw', (scope, t) => withdraw(em(), t.account, { amount: '1.00', reason: 'test' }, scope)],
   ['transferFunds', (scope, t) => transferFunds(em(), { ...t.request, idempotencyKey: undefined }, scope)],
   ['transferFunds (replayed key)', (scope, t) => transferFunds(em(), t.request, scope)],
   ['listTransfers', (scope, t) => listTransfers(em(), t.account, {}, scope)],
@@ -78,6 +76,23 @@ describe('a user scope', () => {
     else expect(error).toBeInstanceOf(NotFoundError);
     expect(await bobsRows()).toEqual(before);
     await expect(call(userScope(bob.id), bob)).resolves.not.toBeInstanceOf(Error);
+  });
+
+  it('deposits and withdraws only for admins: FORBIDDEN for a customer, their own account included', async () => {
+    for (const owner of [alice, bob]) {
+      const before = await bobsRows();
+      for (const move of [deposit, withdraw]) {
+        const error = await move(em(), owner.account, { amount: '1.00', reason: 'mine' }, userScope(owner.id)).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ForbiddenError);
+        expect(error).toMatchObject({ kind: 'FORBIDDEN' });
+      }
+      expect(await bobsRows()).toEqual(before);
+    }
+    await expect(deposit(em(), bob.account, { amount: '1.00', reason: 'a gift' }, 'any')).resolves.toMatchObject({
+      id: bob.account,
+    });
   });
 
   it('opens an account only empty, for anyone it names (FORBIDDEN, the role rule comes first)', async () => {

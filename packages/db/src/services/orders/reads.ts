@@ -1,10 +1,11 @@
 // Order reads: the orders in one statement (the caller's scope inside it), their lines in a second one for all
 // of them at once (select-in, as MikroORM's populate does), both mapped by the one mapper of the view.
 
+import type { ExpressionBuilder } from 'kysely';
 import { fromCents, toCents } from '../../domain/money.ts';
 import { ownedBy, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { kysely, type RowOf, rowDecoder } from '../../driver/sql.ts';
+import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import type { OrderStatus } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { cappedCount, type Page, type PageRequest, pageTotal, pageWindow, toPage } from '../pagination.ts';
@@ -125,19 +126,18 @@ export async function listOrders(
   scope: Scope,
 ): Promise<Page<OrderView>> {
   const window = pageWindow(filters);
-  const where = {
-    ...(filters.status === undefined ? {} : { 'o.status': filters.status }),
-    ...(filters.buyerId === undefined ? {} : { 'o.buyer_id': filters.buyerId }),
-    ...ownedBy(scope, 'o.buyer_id'),
-  };
-  const matching = kysely(em)
-    .selectFrom('orders as o')
-    .select('o.id')
-    .where((eb) => eb.and(where));
+  // Each filter its own term: a customer's scope and a buyerId naming someone else must both hold (none).
+  const where = (eb: ExpressionBuilder<ShopDB & { o: ShopDB['orders'] }, 'o'>) =>
+    eb.and([
+      eb.and(filters.status === undefined ? {} : { 'o.status': filters.status }),
+      eb.and(filters.buyerId === undefined ? {} : { 'o.buyer_id': filters.buyerId }),
+      eb.and(ownedBy(scope, 'o.buyer_id')),
+    ]);
+  const matching = kysely(em).selectFrom('orders as o').select('o.id').where(where);
   const count = cappedCount(kysely(em), matching, window);
   const rows = await selectOrders(em)
     .select(count.as('total'))
-    .where((eb) => eb.and(where))
+    .where(where)
     .orderBy('o.id', 'desc')
     .limit(window.limit)
     .offset(window.offset)

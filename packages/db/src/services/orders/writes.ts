@@ -7,11 +7,13 @@ import { MAX_ID, textLimits } from '../../domain/limits.ts';
 import { fromCents, toCents } from '../../domain/money.ts';
 import { type Scope, userScope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { kysely, rowDecoder } from '../../driver/sql.ts';
+import { kysely, paramEncoder, rowDecoder } from '../../driver/sql.ts';
 import { Order, OrderLine, type OrderStatus } from '../../entities/index.ts';
 import { moveBalances, recordMovement, revenueAccountId, writeLedgerRow } from '../accounts/ledger.ts';
 import { retrying, unitOfWork } from '../unit-of-work.ts';
 import { findOrderByKey, getOrder, type OrderView } from './reads.ts';
+
+const now = () => new Date();
 
 /** The most units of one product, and the most lines, one checkout takes. */
 export const checkoutLimits = { quantity: 1000, lines: 100 } as const;
@@ -101,7 +103,7 @@ async function takeStock(tx: EntityManager, line: CheckoutLine): Promise<void> {
     .set({
       in_stock: sql<boolean>`(stock > ${line.quantity})`,
       stock: sql<number>`stock - ${line.quantity}`,
-      updated_at: new Date(),
+      updated_at: paramEncoder(tx).date(now()) as Date,
     })
     .where('id', '=', line.productId)
     .where('stock', '>=', line.quantity)
@@ -199,8 +201,6 @@ async function assertOwnAccount(tx: EntityManager, buyerId: number, accountId: n
   if (!found) throw new NotFoundError('account', accountId);
 }
 
-const now = () => new Date();
-
 /**
  * Moves an order from one of `from` to `to` with one conditional UPDATE (which also locks its row); a
  * status that no longer allows it is a CONFLICT naming the status it is in.
@@ -229,7 +229,7 @@ function requireAdmin(scope: Scope, what: string): void {
 }
 
 /** placed → shipped (admins). */
-export function shipOrder(em: EntityManager, id: number, scope: Scope): Promise<OrderView> {
+export async function shipOrder(em: EntityManager, id: number, scope: Scope): Promise<OrderView> {
   requireAdmin(scope, 'ship an order');
   return unitOfWork(em, async (tx) => {
     await moveStatus(tx, id, ['placed'], 'shipped', scope);
@@ -238,7 +238,7 @@ export function shipOrder(em: EntityManager, id: number, scope: Scope): Promise<
 }
 
 /** shipped → delivered (admins). */
-export function deliverOrder(em: EntityManager, id: number, scope: Scope): Promise<OrderView> {
+export async function deliverOrder(em: EntityManager, id: number, scope: Scope): Promise<OrderView> {
   requireAdmin(scope, 'mark an order delivered');
   return unitOfWork(em, async (tx) => {
     await moveStatus(tx, id, ['shipped'], 'delivered', scope);
@@ -259,10 +259,15 @@ export async function cancelOrder(em: EntityManager, id: number, scope: Scope): 
       const lines = order.lines
         .flatMap((line) => (line.productId === null ? [] : [{ id: line.productId, quantity: line.quantity }]))
         .sort((a, b) => a.id - b.id);
+      const param = paramEncoder(tx);
       for (const line of lines) {
         await kysely(tx)
           .updateTable('products')
-          .set({ in_stock: true, stock: sql<number>`stock + ${line.quantity}`, updated_at: now() })
+          .set({
+            in_stock: param.bool(true) as boolean,
+            stock: sql<number>`stock + ${line.quantity}`,
+            updated_at: param.date(now()) as Date,
+          })
           .where('id', '=', line.id)
           .execute();
       }
