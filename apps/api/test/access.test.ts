@@ -1,7 +1,7 @@
 // Who may call what: every procedure × {anonymous, owner customer, other customer, admin}. The level is
 // read from the procedure's own declaration (`meta.access`); a procedure added to the router without a
 // call here fails the first test.
-import { createCategory, createProduct, createUser, openAccount, upsertProfile } from '@shop/db';
+import { checkout, createCategory, createProduct, createUser, openAccount, shipOrder, upsertProfile } from '@shop/db';
 import { useTestDatabase } from '@shop/db/testing';
 import { TRPCError } from '@trpc/server';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ beforeEach(async () => {
   const owner = await signedInUser(d, 'alice', ['customer']);
   const other = await signedInUser(d, 'bob', ['customer']);
   const category = await createCategory(em(), 'Books');
-  const product = await createProduct(em(), { name: 'Novel', price: '10.00', categoryId: category.id });
+  const product = await createProduct(em(), { name: 'Novel', price: '10.00', stock: 100, categoryId: category.id });
   let n = 0;
   world = {
     admin,
@@ -44,6 +44,15 @@ beforeEach(async () => {
 });
 
 const em = () => db().orm.em.fork();
+/** An order of the owner's, placed directly through the service. */
+const ownersOrder = async (w: World) =>
+  (
+    await checkout(em(), w.owner.id, {
+      accountId: w.owner.accountId,
+      lines: [{ productId: w.productId, quantity: 1 }],
+      idempotencyKey: `${w.unique()}-key`,
+    })
+  ).order.id;
 const freshUser = async (w: World) => createUser(em(), { username: w.unique(), email: `${w.unique()}@example.com` });
 
 /** Each row: a call that succeeds whenever the caller is allowed. */
@@ -116,7 +125,7 @@ const rules: Record<string, { call: (api: Api, w: World) => Promise<unknown> }> 
     call: (api, w) => api.products.bulkCreate({ products: [{ name: 'Map', price: '1.00', categoryId: w.categoryId }] }),
   },
   'products.update': {
-    call: (api, w) => api.products.update({ id: w.productId, patch: { inStock: false } }),
+    call: (api, w) => api.products.update({ id: w.productId, patch: { stock: 0 } }),
   },
   'products.delete': {
     call: async (api, w) =>
@@ -132,16 +141,41 @@ const rules: Record<string, { call: (api: Api, w: World) => Promise<unknown> }> 
   'accounts.byId': { call: (api, w) => api.accounts.byId({ id: w.owner.accountId }) },
   'accounts.listForUser': { call: (api, w) => api.accounts.listForUser({ userId: w.owner.id }) },
   'accounts.deposit': {
-    call: (api, w) => api.accounts.deposit({ accountId: w.owner.accountId, amount: '1.00' }),
+    call: (api, w) => api.accounts.deposit({ accountId: w.owner.accountId, amount: '1.00', reason: 'a test' }),
   },
   'accounts.withdraw': {
-    call: (api, w) => api.accounts.withdraw({ accountId: w.owner.accountId, amount: '1.00' }),
+    call: (api, w) => api.accounts.withdraw({ accountId: w.owner.accountId, amount: '1.00', reason: 'a test' }),
   },
   'accounts.transfer': {
     call: (api, w) =>
       api.accounts.transfer({ fromAccountId: w.owner.accountId, toAccountId: w.other.accountId, amount: '1.00' }),
   },
   'accounts.ledger': { call: (api, w) => api.accounts.ledger({ accountId: w.owner.accountId }) },
+  'accounts.recipient': { call: (api) => api.accounts.recipient({ username: 'alice' }) },
+  'orders.checkout': {
+    // Whoever calls pays from an account of their own (admins too), here for a free product.
+    call: async (api, w) => {
+      const me = await api.auth.me();
+      const account = await openAccount(em(), me.id, '0', 'any');
+      const free = await createProduct(em(), { name: 'Map', price: '0.00', stock: 1, categoryId: w.categoryId });
+      return api.orders.checkout({
+        accountId: account.id,
+        lines: [{ productId: free.id, quantity: 1 }],
+        idempotencyKey: `${w.unique()}-key`,
+      });
+    },
+  },
+  'orders.byId': { call: async (api, w) => api.orders.byId({ id: await ownersOrder(w) }) },
+  'orders.list': { call: (api, w) => api.orders.list({ buyerId: w.owner.id }) },
+  'orders.cancel': { call: async (api, w) => api.orders.cancel({ id: await ownersOrder(w) }) },
+  'orders.ship': { call: async (api, w) => api.orders.ship({ id: await ownersOrder(w) }) },
+  'orders.deliver': {
+    call: async (api, w) => {
+      const id = await ownersOrder(w);
+      await shipOrder(em(), id, 'any');
+      return api.orders.deliver({ id });
+    },
+  },
 };
 
 const EXPECTED: Record<Access, Record<Who, 'allow' | TRPCError['code']>> = {

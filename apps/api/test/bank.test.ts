@@ -1,12 +1,16 @@
 // A bank under load from several processes: two `node apps/api/src/main.ts` on one database (a SQLite
 // file, or a fresh PostgreSQL database), 16 signed-in customers sending ≥ 2,000 transfers over plain HTTP
-// (some overdrafts, some deliberate idempotent replays), one server killed with SIGKILL mid-run and
-// replaced. Afterwards the database must balance to the cent against what the clients observed.
+// (some overdrafts, some deliberate idempotent replays) mixed with purchases of a few scarce products and
+// cancellations of them, one server killed with SIGKILL mid-run and replaced. Afterwards the database must
+// balance to the cent against what the clients observed: every balance the sum of its ledger, the revenue
+// account exactly the totals of the orders not cancelled, the units sold exactly those in those orders.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createCategory,
+  createProduct,
   createUsers,
   type DatabaseTarget,
   formatMoney,
@@ -36,6 +40,15 @@ const KILL_AT = Math.floor(TRANSFERS * 0.4);
 const REPLACEMENT_BY = Math.floor(TRANSFERS * 0.7);
 const OVERDRAFT_RATE = 0.1;
 const REPLAY_RATE = 0.05;
+/** Of the requests, this share are checkouts (one unit of a scarce product) and this share cancellations. */
+const PURCHASE_RATE = 0.1;
+const CANCEL_RATE = 0.03;
+/** Scarce products: fewer units than the purchases will ask for, so some checkouts find them sold out. */
+const PRODUCTS = [
+  { price: '3.25', stock: 40 },
+  { price: '7.50', stock: 25 },
+  { price: '1.05', stock: 60 },
+];
 const REQUEST_TIMEOUT_MS = 20_000;
 
 /** A small seeded PRNG (mulberry32): the seed is printed with every failure. */
@@ -72,8 +85,20 @@ interface TransferAnswer {
   replayed: boolean;
 }
 
+interface OrderAnswer {
+  order: { id: number; status: string; total: string };
+  replayed: boolean;
+}
+
 type Outcome =
-  | { kind: 'answer'; status: number; data?: TransferAnswer; code?: string; message?: string; server: ApiProcess }
+  | {
+      kind: 'answer';
+      status: number;
+      data?: TransferAnswer & OrderAnswer & { id?: number; status?: string };
+      code?: string;
+      message?: string;
+      server: ApiProcess;
+    }
   | { kind: 'network'; error: string; server: ApiProcess };
 
 // The database and its customers, made in beforeAll.
@@ -83,6 +108,7 @@ let target: DatabaseTarget | undefined;
 let databaseUrl = '';
 const customers: Customer[] = [];
 const opening = new Map<number, bigint>(); // account id → opening balance in cents
+const products: { id: number; price: string; stock: number }[] = [];
 const started: ApiProcess[] = [];
 const orms: Orm[] = [];
 
@@ -123,6 +149,11 @@ beforeAll(async () => {
       if (!session) throw new Error(`sign-in of ${user.username} failed in setup`);
       customers.push({ index, userId: user.id, token: session.token, accounts });
     }
+    const category = await createCategory(orm.em.fork(), 'Scarce');
+    for (const [n, product] of PRODUCTS.entries()) {
+      const { id } = await createProduct(orm.em.fork(), { name: `Scarce ${n}`, categoryId: category.id, ...product });
+      products.push({ id, ...product });
+    }
   } finally {
     // The servers own the database from here on (the PostgreSQL handle is closed by destroy()).
     if (!serverDatabase) await orm.close(true);
@@ -137,11 +168,11 @@ afterAll(async () => {
 });
 
 /** One tRPC mutation over plain fetch: superjson's wire format, the bearer token of the customer. */
-async function postTransfer(server: ApiProcess, token: string, input: TransferInput): Promise<Outcome> {
+async function postMutation(server: ApiProcess, token: string, path: string, input: unknown): Promise<Outcome> {
   let response: Response;
   let text: string;
   try {
-    response = await fetch(`${server.origin}/trpc/accounts.transfer`, {
+    response = await fetch(`${server.origin}/trpc/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ json: input }),
@@ -153,7 +184,7 @@ async function postTransfer(server: ApiProcess, token: string, input: TransferIn
     return { kind: 'network', error: `${(error as Error).message}${cause ? ` (${cause.message})` : ''}`, server };
   }
   let body: {
-    result?: { data?: { json?: TransferAnswer } };
+    result?: { data?: { json?: TransferAnswer & OrderAnswer } };
     error?: { json?: { message?: string; code?: number; data?: { code?: string; httpStatus?: number } } };
   };
   try {
@@ -172,7 +203,7 @@ async function postTransfer(server: ApiProcess, token: string, input: TransferIn
 }
 
 describe('a bank on two API processes sharing one database', () => {
-  it(`${TRANSFERS} concurrent transfers, a SIGKILLed server, and the books balance to the cent`, async (context) => {
+  it(`${TRANSFERS} concurrent requests (transfers, purchases, cancellations), a SIGKILLed server, and the books balance to the cent`, async (context) => {
     skipWithoutDatabase(context);
     const began = Date.now();
     const failures: string[] = [];
@@ -224,12 +255,12 @@ describe('a bank on two API processes sharing one database', () => {
      * Sends one transfer, alternating servers; a network error from the killed server is an unknown outcome:
      * the same request (same idempotency key) goes to a live server, and the final answer counts.
      */
-    const send = async (customer: Customer, turn: number, input: TransferInput) => {
+    const send = async (customer: Customer, turn: number, input: unknown, path = 'accounts.transfer') => {
       let retried = false;
       for (let attempt = 0; attempt < 5; attempt++) {
         const live = slots.filter((server) => !down.has(server));
         const server = live[(turn + customer.index + attempt) % live.length] as ApiProcess;
-        const outcome = await postTransfer(server, customer.token, input);
+        const outcome = await postMutation(server, customer.token, path, input);
         if (outcome.kind === 'network') {
           if (killed.has(server)) {
             killErrors[outcome.error] = (killErrors[outcome.error] ?? 0) + 1;
@@ -238,14 +269,14 @@ describe('a bank on two API processes sharing one database', () => {
             retried = true;
             continue;
           }
-          fail(`network error from live server ${server.pid} for ${input.idempotencyKey}: ${outcome.error}`);
+          fail(`network error from live server ${server.pid} for ${JSON.stringify(input)}: ${outcome.error}`);
           return { outcome, retried };
         }
         statusCounts[outcome.status] = (statusCounts[outcome.status] ?? 0) + 1;
         servedBy.set(server.pid, (servedBy.get(server.pid) ?? 0) + 1);
         return { outcome, retried };
       }
-      fail(`${input.idempotencyKey}: no live server answered in 5 attempts`);
+      fail(`${JSON.stringify(input)}: no live server answered in 5 attempts`);
       return { outcome: undefined, retried };
     };
 
@@ -261,6 +292,10 @@ describe('a bank on two API processes sharing one database', () => {
         if (n >= REPLACEMENT_BY && replacementReady) await replacementReady;
 
         const roll = random();
+        if (roll > 1 - PURCHASE_RATE - CANCEL_RATE) {
+          await shop(customer, turn, roll > 1 - CANCEL_RATE ? 'cancel' : 'buy');
+          continue;
+        }
         const kind =
           roll < REPLAY_RATE && history.length > 0
             ? 'replay'
@@ -333,6 +368,41 @@ describe('a bank on two API processes sharing one database', () => {
       }
     };
 
+    // Purchases and cancellations: what the clients observed of them.
+    const orders = new Map<number, string>(); // order id → the status the clients last saw
+    const ordersOf = new Map<Customer, number[]>();
+    let soldOut = 0;
+    const shop = async (customer: Customer, turn: number, action: 'buy' | 'cancel') => {
+      if (action === 'cancel') {
+        const mine = (ordersOf.get(customer) ?? []).filter((id) => orders.get(id) === 'placed');
+        if (mine.length === 0) return;
+        const id = pick(mine);
+        const { outcome, retried } = await send(customer, turn, { id }, 'orders.cancel');
+        if (outcome?.kind !== 'answer') return;
+        if (outcome.status === 200 && outcome.data?.status === 'cancelled') orders.set(id, 'cancelled');
+        // A cancellation the killed server made before dying: its retry finds the order cancelled already.
+        else if (outcome.status === 409 && retried) orders.set(id, 'cancelled?');
+        else fail(`cancel ${id} → ${outcome.status} ${outcome.code ?? ''} ${outcome.message ?? ''}`);
+        return;
+      }
+      const product = pick(products);
+      const input = {
+        accountId: pick(customer.accounts),
+        lines: [{ productId: product.id, quantity: 1 }],
+        idempotencyKey: `buy-${customer.index}-${turn}-${randomBytes(6).toString('hex')}`,
+      };
+      const { outcome } = await send(customer, turn, input, 'orders.checkout');
+      if (outcome?.kind !== 'answer') return;
+      if (outcome.status === 200 && outcome.data?.order) {
+        if (outcome.data.order.total !== product.price)
+          fail(`order priced ${outcome.data.order.total}, not ${product.price}`);
+        orders.set(outcome.data.order.id, outcome.data.order.status);
+        ordersOf.set(customer, [...(ordersOf.get(customer) ?? []), outcome.data.order.id]);
+      } else if (outcome.status === 422)
+        soldOut++; // sold out, or a balance that ran low: legitimate
+      else fail(`checkout → ${outcome.status} ${outcome.code ?? ''} ${outcome.message ?? ''}`);
+    };
+
     const load = Date.now();
     await Promise.all(customers.map(client));
     const loadMs = Date.now() - load;
@@ -354,25 +424,55 @@ describe('a bank on two API processes sharing one database', () => {
       id: number;
       balance: string | number;
     }[];
-    const ledger = (await em.execute(
-      'select id, from_account_id, to_account_id, amount, idempotency_key from transfers order by id',
+    const rows = (await em.execute(
+      'select id, kind, from_account_id, to_account_id, amount, idempotency_key from transfers order by id',
     )) as {
       id: number;
-      from_account_id: number;
-      to_account_id: number;
+      kind: string;
+      from_account_id: number | null;
+      to_account_id: number | null;
       amount: string | number;
       idempotency_key: string;
     }[];
+    const ledger = rows.filter((row) => row.kind === 'transfer');
     const [aggregate] = (await em.execute(
       'select round(sum(balance), 2) as total, count(*) as accounts, sum(case when balance < 0 then 1 else 0 end) as negative from accounts',
     )) as { total: string | number; accounts: number | string; negative: number | string }[];
 
-    const expected = new Map(opening);
-    for (const row of ledger) {
+    // Every balance is the sum of its ledger rows: the opening top-ups, transfers, payments and refunds.
+    const expected = new Map<number, bigint>();
+    for (const row of rows) {
       const cents = toCents(formatMoney(row.amount));
-      expected.set(row.from_account_id, (expected.get(row.from_account_id) ?? 0n) - cents);
-      expected.set(row.to_account_id, (expected.get(row.to_account_id) ?? 0n) + cents);
+      if (row.from_account_id !== null)
+        expected.set(row.from_account_id, (expected.get(row.from_account_id) ?? 0n) - cents);
+      if (row.to_account_id !== null) expected.set(row.to_account_id, (expected.get(row.to_account_id) ?? 0n) + cents);
     }
+    const orderRows = (await em.execute('select id, status, total from orders')) as {
+      id: number;
+      status: string;
+      total: string | number;
+    }[];
+    const kept = orderRows.filter((order) => order.status !== 'cancelled');
+    const keptTotal = kept.reduce((sum, order) => sum + toCents(formatMoney(order.total)), 0n);
+    const [revenue] = (await em.execute("select balance from accounts where system_key = 'revenue'")) as {
+      balance: string | number;
+    }[];
+    const stockNow = (await em.execute('select id, stock, in_stock from products')) as {
+      id: number;
+      stock: number;
+      in_stock: unknown;
+    }[];
+    const [units] = (await em.execute(
+      "select coalesce(sum(l.quantity), 0) as n from order_lines l join orders o on o.id = l.order_id where o.status <> 'cancelled'",
+    )) as { n: number | string }[];
+    const soldUnits = products.reduce(
+      (sum, product) => sum + product.stock - Number(stockNow.find((p) => p.id === product.id)?.stock),
+      0,
+    );
+    const statusMismatch = [...orders].filter(([id, seen]) => {
+      const row = orderRows.find((order) => order.id === id);
+      return !row || (seen === 'cancelled?' ? row.status !== 'cancelled' : row.status !== seen);
+    });
     const actualTotal = balances.reduce((sum, row) => sum + toCents(formatMoney(row.balance)), 0n);
     const mismatched = balances
       .filter((row) => toCents(formatMoney(row.balance)) !== expected.get(row.id))
@@ -394,6 +494,7 @@ describe('a bank on two API processes sharing one database', () => {
       overdraftsRefused,
       insufficientOther,
       distinctSucceeded: succeeded.size,
+      orders: { seen: orders.size, inDatabase: orderRows.length, kept: kept.length, soldOut, units: Number(units?.n) },
       ledgerRows: ledger.length,
       servedBy: Object.fromEntries(servedBy),
       pids: { victim: victim.pid, survivor: survivor.pid, replacement: replacement?.pid },
@@ -419,12 +520,23 @@ describe('a bank on two API processes sharing one database', () => {
     expect(await totalBalance(orm.em.fork())).toBe(fromCents(totalOpening));
     expect(Number(aggregate?.negative)).toBe(0);
     expect(balances.filter((row) => toCents(formatMoney(row.balance)) < 0n)).toEqual([]);
-    expect(Number(aggregate?.accounts)).toBe(opening.size);
+    expect(Number(aggregate?.accounts)).toBe(opening.size + (revenue ? 1 : 0));
     expect(mismatched).toEqual([]);
+    // The shop: purchases happened and some found a product sold out; the revenue account holds exactly the
+    // totals of the orders not cancelled; the units that left the stock are exactly the units in those orders;
+    // stock never below zero nor disagreeing with in_stock; each order as the clients last saw it.
+    expect(orders.size).toBeGreaterThan(0);
+    expect(orderRows.length).toBe(orders.size);
+    expect(formatMoney(revenue?.balance ?? '0')).toBe(fromCents(keptTotal));
+    expect(soldUnits).toBe(Number(units?.n));
+    expect(stockNow.filter((p) => Number(p.stock) < 0 || Boolean(Number(p.in_stock)) !== Number(p.stock) > 0)).toEqual(
+      [],
+    );
+    expect(statusMismatch).toEqual([]);
     // One ledger row per distinct successful transfer the clients saw, and none they did not see.
     expect(ledger.length).toBe(succeeded.size);
     expect(applied + recovered).toBe(succeeded.size);
     expect(unseen).toEqual([]);
     expect(missing).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

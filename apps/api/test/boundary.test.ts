@@ -47,9 +47,10 @@ describe('ownership in the statements themselves', () => {
     await expect(
       asAlice.accounts.transfer({ fromAccountId: bob.accountId, toAccountId: alice.accountId, amount: '2.00' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(asAlice.accounts.withdraw({ accountId: bob.accountId, amount: '1.00' })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
+    // Withdrawals are an admin's: refused before any account is looked at.
+    await expect(
+      asAlice.accounts.withdraw({ accountId: bob.accountId, amount: '1.00', reason: 'mine now' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const bobsView = await callerFor(db(), { token: bob.token }).accounts.byId({ id: bob.accountId });
     expect(bobsView.balance).toBe('103.00'); // 100 + 1 + 2: the refused calls moved nothing
   });

@@ -1,8 +1,9 @@
 // Fuzzing every procedure of the router through the real HTTP pipeline (fastify's `inject`, no sockets;
 // multipart bodies alone go over a socket): hostile inputs from anonymous callers, a signed-in customer and
 // an admin. Every response must be a client's error at worst (no 5xx), leak no stack trace and no SQL, let
-// no one past their access level, and the database must keep its invariants (balances match openings,
-// deposits, withdrawals and the ledger; no orphan rows).
+// no one past their access level, and the database must keep its invariants (every balance the sum of its
+// ledger; stock never negative nor disagreeing with in_stock; orders with lines and their payments; no orphan
+// rows).
 //
 // The procedures are read from the router itself, so a new one is fuzzed without touching this file: one
 // test per router, one fast-check property (RUNS inputs) per procedure, one world per router.
@@ -90,9 +91,8 @@ const CUSTOMER_PASSWORD = 'customer-password';
 
 class World {
   readonly members = new Map<Caller | 'other', Member>();
-  /** Opening balance of every account the fuzzer knows of (cents), and the net of deposits − withdrawals. */
+  /** Every account the fuzzer opened, with its opening balance (cents). */
   readonly openings = new Map<number, bigint>();
-  readonly moved = new Map<number, bigint>();
   private readonly ids: number[] = [];
   private readonly strings = new Map<string, string[]>();
   private counter = 0;
@@ -135,15 +135,24 @@ class World {
         price: '10.00',
         category: books,
         metadata: { pages: 320, tags: ['fiction'] },
+        stock: 1000,
+        inStock: true,
       }),
-      em.create(Product, { name: '100% _Atlas_', price: '0.00', category: books }),
+      em.create(Product, { name: '100% _Atlas_', price: '0.00', category: books, stock: 0, inStock: false }),
     ];
-    // Opening balances 100.00, 100.00 and 50.00; the ledger row moved 1.50 from the other customer's.
+    // Opening top-ups of 100.00, 100.00 and 50.00; the transfer moved 1.50 from the other customer's.
     const accounts = {
       customer: em.create(Account, { owner: users.customer, balance: '101.50' }),
       other: em.create(Account, { owner: users.other, balance: '98.50' }),
       admin: em.create(Account, { owner: users.admin, balance: '50.00' }),
     };
+    for (const [account, amount] of [
+      [accounts.customer, '100.00'],
+      [accounts.other, '100.00'],
+      [accounts.admin, '50.00'],
+    ] as const) {
+      em.create(Transfer, { kind: 'top_up', fromAccount: null, toAccount: account, amount, reason: 'opening deposit' });
+    }
     em.create(Transfer, { fromAccount: accounts.other, toAccount: accounts.customer, amount: '1.50' });
     em.create(UserProfile, { user: users.other, firstName: 'Bob', bio: 'other' });
     await em.flush();
@@ -450,28 +459,34 @@ const truncate = (text: string, max = 600) =>
 type Effect = (world: World, input: Record<string, unknown>, output: Record<string, unknown>) => void;
 
 const cents = (amount: unknown) => toCents(formatMoney(String(amount)));
-const addMoved = (world: World, id: number, delta: bigint) => world.moved.set(id, (world.moved.get(id) ?? 0n) + delta);
 
 /**
- * The procedures that change balances outside the ledger. A new one missing here shows up as a broken
- * balance invariant, pointing at this table.
+ * The procedures that open accounts (every balance change is a ledger row, read from the database; an
+ * account no successful call opened shows up as an invariant, pointing at this table).
  */
 const MONEY_EFFECTS: Record<string, Effect> = {
   'accounts.open': (world, _input, output) => world.openings.set(output.id as number, cents(output.balance)),
-  'accounts.deposit': (world, input) => addMoved(world, input.accountId as number, cents(input.amount)),
-  'accounts.withdraw': (world, input) => addMoved(world, input.accountId as number, -cents(input.amount)),
 };
 
 // ---------------------------------------------------------------------------------------------------------
 // Database invariants, checked with SQL after each procedure's fuzzing.
 
 interface InvariantDB {
-  accounts: { id: number; owner_id: number; balance: string | number };
-  transfers: { id: number; from_account_id: number; to_account_id: number; amount: string | number };
+  accounts: { id: number; owner_id: number | null; system_key: string | null; balance: string | number };
+  transfers: {
+    id: number;
+    kind: string;
+    from_account_id: number | null;
+    to_account_id: number | null;
+    order_id: number | null;
+    amount: string | number;
+  };
+  orders: { id: number; status: string; total: string | number };
+  order_lines: { id: number; order_id: number };
   users: { id: number };
   roles: { id: number; name: string };
   categories: { id: number };
-  products: { id: number; category_id: number };
+  products: { id: number; category_id: number; stock: number; in_stock: unknown };
   user_roles: { user_id: number; role_id: number };
   user_profiles: { id: number; user_id: number };
   sessions: { id: number; user_id: number };
@@ -490,37 +505,60 @@ async function invariantViolations(world: World, em: EntityManager): Promise<str
     ['transfers to a missing account', 'transfers', 'to_account_id', 'accounts'],
     ['profiles without user', 'user_profiles', 'user_id', 'users'],
     ['sessions without user', 'sessions', 'user_id', 'users'],
+    ['orders without buyer', 'orders', 'buyer_id', 'users'],
+    ['orders without account', 'orders', 'account_id', 'accounts'],
+    ['order lines without order', 'order_lines', 'order_id', 'orders'],
+    ['ledger rows of a missing order', 'transfers', 'order_id', 'orders'],
   ];
   for (const [what, child, column, parent] of orphans) {
     // Constant names only (no input reaches this SQL).
     const rows = await em.execute<{ id: unknown }[]>(
-      `select c.${column} as id from ${child} c left join ${parent} p on p.id = c.${column} where p.id is null`,
+      `select c.${column} as id from ${child} c left join ${parent} p on p.id = c.${column} where c.${column} is not null and p.id is null`,
     );
     if (rows.length) problems.push(`${what}: ${rows.map((r) => r.id).join(', ')}`);
   }
 
+  // Every balance is the sum of its ledger rows (top-ups and withdrawals included).
   const ledger = new Map<number, bigint>();
-  for (const t of await k.selectFrom('transfers').select(['from_account_id', 'to_account_id', 'amount']).execute()) {
+  const paid = new Map<number, string[]>();
+  const rows = await k
+    .selectFrom('transfers')
+    .select(['kind', 'from_account_id', 'to_account_id', 'order_id', 'amount'])
+    .execute();
+  for (const t of rows) {
     const amount = cents(formatMoney(t.amount));
-    if (amount <= 0n) problems.push(`a transfer of ${formatMoney(t.amount)}`);
-    ledger.set(t.from_account_id, (ledger.get(t.from_account_id) ?? 0n) - amount);
-    ledger.set(t.to_account_id, (ledger.get(t.to_account_id) ?? 0n) + amount);
+    if (amount <= 0n) problems.push(`a ledger row of ${formatMoney(t.amount)}`);
+    if (t.from_account_id !== null) ledger.set(t.from_account_id, (ledger.get(t.from_account_id) ?? 0n) - amount);
+    if (t.to_account_id !== null) ledger.set(t.to_account_id, (ledger.get(t.to_account_id) ?? 0n) + amount);
+    if (t.order_id !== null) paid.set(t.order_id, [...(paid.get(t.order_id) ?? []), t.kind]);
   }
-  for (const account of await k.selectFrom('accounts').select(['id', 'balance']).execute()) {
+  for (const account of await k.selectFrom('accounts').select(['id', 'balance', 'system_key']).execute()) {
     const balance = cents(formatMoney(account.balance));
     if (balance < 0n) problems.push(`account ${account.id} has a negative balance ${formatMoney(account.balance)}`);
-    const opening = world.openings.get(account.id);
-    if (opening === undefined) {
+    if (account.system_key === null && !world.openings.has(account.id)) {
       problems.push(`account ${account.id} exists but no successful call opened it`);
-      continue;
     }
-    const expected = opening + (world.moved.get(account.id) ?? 0n) + (ledger.get(account.id) ?? 0n);
-    if (balance !== expected) {
+    if (balance !== (ledger.get(account.id) ?? 0n)) {
       problems.push(
-        `account ${account.id}: balance ${formatMoney(account.balance)} ≠ opening ${opening} + deposits−withdrawals ` +
-          `${world.moved.get(account.id) ?? 0n} + ledger ${ledger.get(account.id) ?? 0n} (cents)`,
+        `account ${account.id}: balance ${formatMoney(account.balance)} ≠ its ledger ${ledger.get(account.id) ?? 0n} (cents)`,
       );
     }
+  }
+  // Stock never negative and in_stock never disagreeing with it; every order has lines, and its payment
+  // (and, once cancelled, its refund) when it cost something.
+  for (const p of await k.selectFrom('products').select(['id', 'stock', 'in_stock']).execute()) {
+    if (Number(p.stock) < 0 || Boolean(Number(p.in_stock)) !== Number(p.stock) > 0) {
+      problems.push(`product ${p.id}: stock ${p.stock}, in_stock ${String(p.in_stock)}`);
+    }
+  }
+  const withLines = new Set((await k.selectFrom('order_lines').select('order_id').execute()).map((l) => l.order_id));
+  for (const order of await k.selectFrom('orders').select(['id', 'status', 'total']).execute()) {
+    if (!withLines.has(order.id)) problems.push(`order ${order.id} has no lines`);
+    const expected =
+      cents(formatMoney(order.total)) === 0n ? [] : order.status === 'cancelled' ? ['payment', 'refund'] : ['payment'];
+    const actual = (paid.get(order.id) ?? []).sort();
+    if (actual.join() !== expected.join())
+      problems.push(`order ${order.id} (${order.status}): ledger ${actual.join() || 'none'}`);
   }
   return problems;
 }

@@ -2,47 +2,25 @@
 // look the customer role up, creating it the first time), profile upserts (find, then insert or update) and
 // product updates (load, then flush). On SQLite a transaction that started by reading cannot become the
 // writer once another process has written; each must wait its turn, never answer 500.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createCategory, createProduct, createUsers, type DatabaseTarget, ensureAdmin, login, openOrm } from '@shop/db';
-import {
-  createTestDatabase,
-  serverUnavailable,
-  skipWithoutDatabase,
-  type TestDatabase,
-  testDialect,
-} from '@shop/db/testing';
+import { createCategory, createProduct, createUsers, ensureAdmin, login } from '@shop/db';
+import { skipWithoutDatabase } from '@shop/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ApiProcess, startApiProcess } from '../src/testing/api-process.ts';
+import { type SharedDatabase, sharedDatabase } from './support/shared-database.ts';
 
 const CUSTOMERS = 8;
 const ROUNDS = 12; // per customer: a profile upsert, a product update and a sign-up by a new user
 
-let dir: string | undefined;
-let serverDatabase: TestDatabase | undefined;
-let databaseUrl = '';
+let database: SharedDatabase | null = null;
 const customers: { userId: number; token: string }[] = [];
 let adminToken = '';
 const productIds: number[] = [];
 const servers: ApiProcess[] = [];
 
 beforeAll(async () => {
-  let target: DatabaseTarget;
-  if (testDialect !== 'sqlite') {
-    if (serverUnavailable()) return;
-    serverDatabase = await createTestDatabase(testDialect);
-    target = serverDatabase.target;
-    if (target.dialect === 'sqlite') throw new Error(`createTestDatabase gave no ${testDialect} database`);
-    databaseUrl = target.url;
-  } else {
-    dir = mkdtempSync(join(tmpdir(), 'shop-writes-'));
-    target = { dialect: 'sqlite', file: join(dir, 'shop.db') };
-    databaseUrl = `sqlite:///${target.file}`;
-  }
-  const orm = serverDatabase?.orm ?? (await openOrm(target));
-  try {
-    if (!serverDatabase) await orm.migrator.up();
+  database = await sharedDatabase('writes');
+  if (!database) return;
+  await database.fill(async (orm) => {
     const em = () => orm.em.fork();
     const users = await createUsers(
       em(),
@@ -65,18 +43,16 @@ beforeAll(async () => {
     for (let i = 0; i < 4; i++) {
       productIds.push((await createProduct(em(), { name: `Tool ${i}`, price: '1.00', categoryId: category.id })).id);
     }
-  } finally {
-    if (!serverDatabase) await orm.close(true);
-  }
+  });
   // Errors only: a 500 logs its procedure and stack, which a failure below prints.
   const env = { LOG_LEVEL: 'error' };
+  const { databaseUrl } = database;
   servers.push(...(await Promise.all([startApiProcess({ databaseUrl, env }), startApiProcess({ databaseUrl, env })])));
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
-  await serverDatabase?.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.destroy();
 });
 
 async function mutate(server: ApiProcess, path: string, input: unknown, token?: string) {

@@ -37,8 +37,9 @@ async function seed() {
     price: '12.50',
     categoryId: books.id,
     metadata: { pages: 320 },
+    stock: 5,
   });
-  const chess = await caller.products.create({ name: 'Chess', price: '30.00', categoryId: games.id, inStock: false });
+  const chess = await caller.products.create({ name: 'Chess', price: '30.00', categoryId: games.id, stock: 0 });
   const a1 = await caller.accounts.open({ ownerId: alice!.id, initialDeposit: '100.00' });
   const b1 = await caller.accounts.open({ ownerId: bob!.id });
   return { alice: alice!, bob: bob!, books, games, novel, chess, a1, b1 };
@@ -133,8 +134,12 @@ describe('procedures (createCaller, real database)', () => {
   it('accounts: deposit, withdraw, transfer (idempotent), ledger', async () => {
     const caller = api();
     const { alice, a1, b1 } = await seed();
-    expect((await caller.accounts.deposit({ accountId: b1.id, amount: '0.10' })).balance).toBe('0.10');
-    expect((await caller.accounts.withdraw({ accountId: a1.id, amount: '0.20' })).balance).toBe('99.80');
+    expect((await caller.accounts.deposit({ accountId: b1.id, amount: '0.10', reason: 'a test' })).balance).toBe(
+      '0.10',
+    );
+    expect((await caller.accounts.withdraw({ accountId: a1.id, amount: '0.20', reason: 'a test' })).balance).toBe(
+      '99.80',
+    );
     const transfer = { fromAccountId: a1.id, toAccountId: b1.id, amount: '50.00', idempotencyKey: 'order-0001' };
     expect((await caller.accounts.transfer(transfer)).replayed).toBe(false);
     expect((await caller.accounts.transfer(transfer)).replayed).toBe(true);
@@ -142,13 +147,21 @@ describe('procedures (createCaller, real database)', () => {
     expect((await caller.accounts.listForUser({ userId: alice.id })).map((a) => a.balance)).toEqual(['49.80']);
     const ledger = await caller.accounts.ledger({ accountId: b1.id });
     expect(ledger.items).toEqual([
-      expect.objectContaining({ amount: '50.00', fromAccountId: a1.id, toAccountId: b1.id }),
+      expect.objectContaining({ kind: 'transfer', amount: '50.00', fromAccountId: a1.id, toAccountId: b1.id }),
+      expect.objectContaining({
+        kind: 'top_up',
+        amount: '0.10',
+        fromAccountId: null,
+        toAccountId: b1.id,
+        reason: 'a test',
+      }),
     ]);
     // Money strings are exact: one documented form, no surrounding whitespace, nothing moved.
     for (const amount of [' 1', '1 ', '\t1.00', '1.00\n', '+1', '1e2', '1.', '.5']) {
-      expect(await codeOf(caller.accounts.deposit({ accountId: b1.id, amount })), JSON.stringify(amount)).toBe(
-        'BAD_REQUEST',
-      );
+      expect(
+        await codeOf(caller.accounts.deposit({ accountId: b1.id, amount, reason: 'a test' })),
+        JSON.stringify(amount),
+      ).toBe('BAD_REQUEST');
       expect(await codeOf(caller.products.create({ name: 'X', price: amount, categoryId: 1 }))).toBe('BAD_REQUEST');
     }
     expect((await caller.accounts.byId({ id: b1.id })).balance).toBe('50.10');
@@ -183,7 +196,7 @@ describe('procedures (createCaller, real database)', () => {
       () => caller.users.create({ username: 'x'.repeat(81), email: 'x@example.com' }),
       () => caller.products.create({ name: 'Cheap', price: '1.999', categoryId: books.id }),
       () => caller.products.create({ name: 'Float', price: 1.5 as unknown as string, categoryId: books.id }),
-      () => caller.accounts.deposit({ accountId: a1.id, amount: '0' }),
+      () => caller.accounts.deposit({ accountId: a1.id, amount: '0', reason: 'a test' }),
       () => caller.users.list({ perPage: 101 }),
       () => caller.users.byId({ id: -1 }),
       () => caller.accounts.transfer({ fromAccountId: a1.id, toAccountId: a1.id, amount: '1.00' }),

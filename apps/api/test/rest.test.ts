@@ -188,7 +188,7 @@ describe('REST', () => {
         await api('PATCH', '/products/{id}', {
           ...as(root),
           params: { id: atlas.json.id },
-          body: { patch: { inStock: false } },
+          body: { patch: { stock: 0 } },
         })
       ).json.inStock,
     ).toBe(false);
@@ -210,21 +210,22 @@ describe('REST', () => {
     expect(
       (await api('GET', '/users/{userId}/accounts', { ...as(annToken), params: { userId: ann } })).json,
     ).toHaveLength(1);
+    // Top-ups and withdrawals are the admin's, with a reason.
     expect(
       (
         await api('POST', '/accounts/{accountId}/deposit', {
-          ...as(annToken),
+          ...as(root),
           params: { accountId: own.json.id },
-          body: { amount: '5.00' },
+          body: { amount: '5.00', reason: 'a voucher' },
         })
       ).json.balance,
     ).toBe('55.00');
     expect(
       (
         await api('POST', '/accounts/{accountId}/withdraw', {
-          ...as(annToken),
+          ...as(root),
           params: { accountId: own.json.id },
-          body: { amount: '5.00' },
+          body: { amount: '5.00', reason: 'the voucher, withdrawn' },
         })
       ).json.balance,
     ).toBe('50.00');
@@ -242,9 +243,70 @@ describe('REST', () => {
       ...as(annToken),
       params: { accountId: own.json.id },
     });
-    expect(ledger.json.total).toBe(1); // the replay moved nothing
+    expect(ledger.json.total).toBe(4); // opening top-up, top-up, withdrawal, one transfer: the replay moved nothing
     const insufficient = await api('POST', '/transfers', { ...as(annToken), body: { ...transfer, amount: '1000.00' } });
     expect(insufficient).toMatchObject({ status: 422, json: { code: 'UNPROCESSABLE_CONTENT' } });
+
+    // the shop: a checkout (once per key), the order, shipping and delivery by the admin, a cancellation
+    const globe = (
+      await api('POST', '/products', {
+        ...as(root),
+        body: { name: 'Globe', price: '10.00', stock: 2, categoryId: books.json.id },
+      })
+    ).json.id as number;
+    const cart = { accountId: own.json.id, lines: [{ productId: globe, quantity: 1 }] };
+    const keyed = (k: string) => ({ ...as(annToken), body: cart, headers: { 'idempotency-key': k } });
+    expect(await api('POST', '/orders', { ...as(annToken), body: cart })).toMatchObject({
+      status: 400,
+      json: { code: 'BAD_REQUEST' },
+    });
+    const order = await api('POST', '/orders', keyed('rest-cart-0001'));
+    expect(order).toMatchObject({
+      status: 201,
+      json: { replayed: false, order: { status: 'placed', total: '10.00' } },
+    });
+    const placed = { id: order.json.order.id as number };
+    expect(order.headers.get('location')).toBe(`/api/orders/${placed.id}`);
+    expect((await api('POST', '/orders', keyed('rest-cart-0001'))).json).toMatchObject({
+      replayed: true,
+      order: { id: placed.id },
+    });
+    const tooMany = await api('POST', '/orders', {
+      ...keyed('rest-cart-0002'),
+      body: { ...cart, lines: [{ productId: globe, quantity: 5 }] },
+    });
+    expect(tooMany).toMatchObject({
+      status: 422,
+      json: {
+        code: 'UNPROCESSABLE_CONTENT',
+        data: { domain: { kind: 'OUT_OF_STOCK', productId: globe, available: 1 } },
+      },
+    });
+    expect((await api('GET', '/orders/{id}', { ...as(annToken), params: placed })).json.lines).toEqual([
+      expect.objectContaining({ productId: globe, productName: 'Globe', quantity: 1, unitPrice: '10.00' }),
+    ]);
+    expect((await api('GET', '/orders', as(annToken))).json.total).toBe(1);
+    expect((await api('POST', '/orders/{id}/ship', { ...as(annToken), params: placed })).status).toBe(403);
+    expect((await api('POST', '/orders/{id}/ship', { ...as(root), params: placed })).json.status).toBe('shipped');
+    expect(await api('POST', '/orders/{id}/cancel', { ...as(annToken), params: placed })).toMatchObject({
+      status: 409,
+      json: { code: 'CONFLICT' },
+    });
+    expect((await api('POST', '/orders/{id}/deliver', { ...as(root), params: placed })).json.status).toBe('delivered');
+    const second = (await api('POST', '/orders', keyed('rest-cart-0003'))).json.order.id;
+    expect((await api('POST', '/orders/{id}/cancel', { ...as(annToken), params: { id: second } })).json.status).toBe(
+      'cancelled',
+    );
+    expect((await api('GET', '/products/{id}', { params: { id: globe } })).json).toMatchObject({
+      stock: 1,
+      inStock: true,
+    });
+    expect((await api('GET', '/accounts/{id}', { ...as(annToken), params: { id: own.json.id } })).json.balance).toBe(
+      '20.00',
+    ); // 30.00 − the delivered order; the cancelled one refunded
+    expect((await api('GET', '/recipients/{username}', { ...as(annToken), params: { username: 'bob' } })).json).toEqual(
+      { username: 'bob', accountIds: [bobs] },
+    );
 
     // sign-out, deletions
     expect((await api('GET', '/auth/me', as(annToken))).json.username).toBe('ann');
@@ -325,7 +387,7 @@ describe('REST', () => {
     expect(await malformed.json()).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String) });
   });
 
-  it('answers 422 for insufficient funds, 404 for another customer’s account, and 429 after repeated failed sign-ins', async () => {
+  it('answers 422 for insufficient funds, 403 for a customer’s deposit, 404 for another customer’s account, and 429 after repeated failed sign-ins', async () => {
     const root = await signIn('root', 'root-password-1');
     const user = async (name: string) =>
       (
@@ -339,14 +401,36 @@ describe('REST', () => {
     const account = (await api('POST', '/accounts', { token: root, body: { ownerId: ann, initialDeposit: '5.00' } }))
       .json.id;
     const bobs = (await api('POST', '/accounts', { token: root, body: { ownerId: bob } })).json.id;
-    const poor = await api('POST', '/accounts/{accountId}/withdraw', {
+    const poor = await api('POST', '/transfers', {
       token: annToken,
-      params: { accountId: account },
-      body: { amount: '9.00' },
+      body: { fromAccountId: account, toAccountId: bobs, amount: '9.00' },
     });
     expect(poor).toMatchObject({ status: 422, json: { code: 'UNPROCESSABLE_CONTENT' } });
     const rich = await api('POST', '/accounts', { token: annToken, body: { ownerId: ann, initialDeposit: '1.00' } });
     expect(rich).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    // A customer never puts money in (nor takes it out): 403, and her balance and ledger stay as they were.
+    const ledgerOf = async () =>
+      (await api('GET', '/accounts/{accountId}/ledger', { token: annToken, params: { accountId: account } })).json
+        .total;
+    const before = await ledgerOf();
+    for (const move of ['deposit', 'withdraw']) {
+      const refused = await api('POST', `/accounts/{accountId}/${move}`, {
+        token: annToken,
+        params: { accountId: account },
+        body: { amount: '1000000.00', reason: 'mine' },
+      });
+      expect(refused).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    }
+    expect((await api('GET', '/accounts/{id}', { token: annToken, params: { id: account } })).json.balance).toBe(
+      '5.00',
+    );
+    expect(await ledgerOf()).toBe(before);
+    const noReason = await api('POST', '/accounts/{accountId}/deposit', {
+      token: root,
+      params: { accountId: account },
+      body: { amount: '1.00' },
+    });
+    expect(noReason).toMatchObject({ status: 400, json: { code: 'BAD_REQUEST' } });
     const theirs = await api('GET', '/accounts/{id}', { token: annToken, params: { id: bobs } });
     expect(theirs).toMatchObject({ status: 404, json: { code: 'NOT_FOUND' } });
     const statuses: number[] = [];

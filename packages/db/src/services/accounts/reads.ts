@@ -3,7 +3,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import { ownedBy, requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
+import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import type { LedgerKind } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from '../pagination.ts';
@@ -176,7 +176,7 @@ export async function recipientAccounts(
     .leftJoin('accounts as a', 'a.owner_id', 'u.id')
     .select(['u.username', 'a.id'])
     .where('u.username', '=', username.trim())
-    .where('u.is_active', '=', true)
+    .where('u.is_active', '=', paramEncoder(em).bool(true) as boolean)
     .orderBy('a.id', 'asc')
     .execute();
   const first = foundOrFail(rows[0], 'user', username.trim());

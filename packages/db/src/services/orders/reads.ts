@@ -3,7 +3,7 @@
 
 import type { ExpressionBuilder } from 'kysely';
 import { fromCents, toCents } from '../../domain/money.ts';
-import { ownedBy, type Scope } from '../../domain/scope.ts';
+import { ownedBy, requireOwnUser, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
 import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import type { OrderStatus } from '../../entities/index.ts';
@@ -125,6 +125,8 @@ export async function listOrders(
   filters: OrderFilters & PageRequest,
   scope: Scope,
 ): Promise<Page<OrderView>> {
+  // Naming someone else's user id answers like a missing one (as for their accounts).
+  if (filters.buyerId !== undefined) requireOwnUser(scope, filters.buyerId);
   const window = pageWindow(filters);
   // Each filter its own term: a customer's scope and a buyerId naming someone else must both hold (none).
   const where = (eb: ExpressionBuilder<ShopDB & { o: ShopDB['orders'] }, 'o'>) =>
