@@ -7,8 +7,11 @@ import { adminCaller } from './caller.ts';
 // covered by access.test.ts. The admin is one extra user ("root") in every count below.
 const { db } = useTestDatabase();
 let admin: Awaited<ReturnType<typeof adminCaller>>['api'];
+let adminId = 0;
 beforeEach(async () => {
-  admin = (await adminCaller(db())).api;
+  const root = await adminCaller(db());
+  admin = root.api;
+  adminId = root.id;
 });
 const api = () => admin;
 
@@ -165,6 +168,31 @@ describe('procedures (createCaller, real database)', () => {
       expect(await codeOf(caller.products.create({ name: 'X', price: amount, categoryId: 1 }))).toBe('BAD_REQUEST');
     }
     expect((await caller.accounts.byId({ id: b1.id })).balance).toBe('50.10');
+  });
+
+  it('refuses an admin locking themselves out (403); another admin may deactivate them', async () => {
+    const caller = api();
+    for (const attempt of [
+      () => caller.users.setActive({ ids: [adminId], isActive: false }),
+      () => caller.users.update({ id: adminId, patch: { isActive: false } }),
+      () => caller.users.delete({ id: adminId }),
+      () => caller.roles.revoke({ userId: adminId, role: 'admin' }),
+    ]) {
+      const error = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/yourself: ask another admin$/),
+      });
+    }
+    expect((await caller.auth.me()).isActive).toBe(true);
+    // Another admin may deactivate this one (who is then signed out); the last active admin is the service's
+    // rule too (packages/db/test/db/admins.test.ts), unreachable here: an admin acting is always one.
+    const second = await adminCaller(db(), 'second');
+    expect(await second.api.users.setActive({ ids: [adminId], isActive: false })).toEqual({ updated: 1 });
+    expect(await codeOf(caller.auth.me())).toBe('UNAUTHORIZED');
   });
 
   it('health: live and ready', async () => {

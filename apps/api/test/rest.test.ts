@@ -377,6 +377,18 @@ describe('REST', () => {
       body: { username: 'eve', email: 'eve2@example.com', password: 'eve-password' },
     });
     expect(taken).toMatchObject({ status: 409, json: { code: 'CONFLICT', data: { domain: { field: 'username' } } } });
+    // An admin cannot lock themselves out: 403 with the reason, and still signed in.
+    const rootId = (await api('GET', '/auth/me', { token: root })).json.id;
+    const self = await api('PATCH', '/users/{id}', {
+      token: root,
+      params: { id: rootId },
+      body: { patch: { isActive: false } },
+    });
+    expect(self).toMatchObject({
+      status: 403,
+      json: { code: 'FORBIDDEN', message: 'you cannot deactivate yourself: ask another admin' },
+    });
+    expect((await api('GET', '/auth/me', { token: root })).status).toBe(200);
     const malformed = await fetch(`${base}/categories`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${root}` },

@@ -1,17 +1,23 @@
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
+import { AdminAccounts } from './admin/Accounts.tsx';
 import { AdminCategories } from './admin/Categories.tsx';
+import { AdminOrders } from './admin/Orders.tsx';
 import { AdminProducts } from './admin/Products.tsx';
 import { AdminStats } from './admin/Stats.tsx';
 import { AdminUsers } from './admin/Users.tsx';
+import { useCart } from './cart.tsx';
 import { Notice, PageTitle } from './components/feedback.tsx';
 import { Account } from './pages/Account.tsx';
+import { Cart } from './pages/Cart.tsx';
 import { Catalog } from './pages/Catalog.tsx';
+import { MyOrders, OrderPage } from './pages/Orders.tsx';
 import { ProductDetail } from './pages/ProductDetail.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { useSession } from './session.tsx';
 
 export function App() {
   const { me, isAdmin, signOut } = useSession();
+  const cart = useCart();
   return (
     <>
       <a className="skip" href="#main">
@@ -21,13 +27,20 @@ export function App() {
         <Link to="/" className="brand">
           shop-rpc
         </Link>
-        {/* Shop links first, then the signed-in user's (a "My orders" link and the cart with its count badge
-            join them), then sign-in or sign-out last. */}
+        {/* Shop links first, then the signed-in user's and the cart with its count badge, then sign-in or
+            sign-out last. */}
         <nav aria-label="Main">
           <NavLink to="/" end>
             Catalog
           </NavLink>
+          {me && <NavLink to="/orders">My orders</NavLink>}
           {me && <NavLink to="/account">My account</NavLink>}
+          <NavLink to="/cart" aria-label={`Cart, ${cart.count} ${cart.count === 1 ? 'item' : 'items'}`}>
+            Cart{' '}
+            <span className="badge" data-testid="cart-count">
+              {cart.count}
+            </span>
+          </NavLink>
           {isAdmin && <NavLink to="/admin/users">Admin</NavLink>}
           {me ? (
             <button type="button" className="link" onClick={() => void signOut()}>
@@ -43,6 +56,39 @@ export function App() {
           <Route path="/" element={<Catalog />} />
           <Route path="/products/:id" element={<ProductDetail />} />
           <Route path="/sign-in" element={<SignIn />} />
+          <Route path="/cart" element={<Cart />} />
+          <Route
+            path="/orders"
+            element={
+              <SignedIn>
+                <MyOrders />
+              </SignedIn>
+            }
+          />
+          <Route
+            path="/orders/:id"
+            element={
+              <SignedIn>
+                <OrderPage />
+              </SignedIn>
+            }
+          />
+          <Route
+            path="/admin/orders"
+            element={
+              <AdminOnly>
+                <AdminOrders />
+              </AdminOnly>
+            }
+          />
+          <Route
+            path="/admin/accounts"
+            element={
+              <AdminOnly>
+                <AdminAccounts />
+              </AdminOnly>
+            }
+          />
           <Route
             path="/account"
             element={
@@ -119,7 +165,8 @@ function AdminOnly({ children }: { children: React.ReactNode }) {
             <NavLink to="/admin/users">Users</NavLink>
             <NavLink to="/admin/categories">Categories</NavLink>
             <NavLink to="/admin/products">Products</NavLink>
-            {/* An "Orders" page slots in here. */}
+            <NavLink to="/admin/orders">Orders</NavLink>
+            <NavLink to="/admin/accounts">Top-ups</NavLink>
             <NavLink to="/admin/stats">Statistics</NavLink>
           </nav>
           {children}

@@ -3,6 +3,7 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App.tsx';
+import { CartProvider } from './cart.tsx';
 import { SessionProvider } from './session.tsx';
 import { createBrowserClient, TRPCProvider } from './trpc.ts';
 import './styles.css';
@@ -24,7 +25,9 @@ function Root() {
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <BrowserRouter>
           <SessionProvider>
-            <App />
+            <CartProvider>
+              <App />
+            </CartProvider>
           </SessionProvider>
         </BrowserRouter>
       </TRPCProvider>

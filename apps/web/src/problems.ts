@@ -36,8 +36,11 @@ const FIELD_HINTS: Record<string, string> = {
   lastName: 'Enter at most 50 characters',
   bio: 'Enter at most 10,000 characters',
   description: 'Enter at most 10,000 characters',
+  stock: 'Enter a whole number of units, 0 or more',
+  reason: 'Say why (up to 200 characters)',
+  accountId: 'Choose an account',
   // products.update's fields arrive as one `patch` (the API flattens errors to the first path segment).
-  patch: 'Check the name, price and category',
+  patch: 'Check the name, price, category and units in stock',
 };
 
 /** What a domain rule refusing one field means for that field. */

@@ -11,8 +11,9 @@ import { runDbScript } from './runner.ts';
 
 const HELP = `usage: pnpm db:create-admin [-- --reset-password]
 
-Creates the admin user on DATABASE_URL (or gives an existing user the admin role). Reads ADMIN_USERNAME,
-ADMIN_EMAIL and ADMIN_PASSWORD from the environment; asks for missing ones when run in a terminal.
+Creates the admin user on DATABASE_URL, or makes an existing user an active admin again (the admin role,
+and active: the way back in after every admin was deactivated). Reads ADMIN_USERNAME, ADMIN_EMAIL and
+ADMIN_PASSWORD from the environment; asks for missing ones when run in a terminal.
   --reset-password   also replace the password of an existing user`;
 
 const { values } = parseArgs({
@@ -63,6 +64,7 @@ await runDbScript(async ({ orm, database }) => {
     ...admin,
     resetPassword: values['reset-password'],
   });
-  console.log(`${created ? 'created' : 'updated'} admin "${user.username}" (id ${user.id}) on ${database}`);
+  const what = created ? 'created' : values['reset-password'] ? 'reactivated, with a new password,' : 'reactivated';
+  console.log(`${what} admin "${user.username}" (id ${user.id}) on ${database}`);
   return 0;
 });

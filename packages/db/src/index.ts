@@ -32,5 +32,6 @@ export * from './services/profiles/writes.ts';
 export * from './services/roles/reads.ts';
 export * from './services/roles/writes.ts';
 export * from './services/unit-of-work.ts';
+export * from './services/users/admins.ts';
 export * from './services/users/reads.ts';
 export * from './services/users/writes.ts';

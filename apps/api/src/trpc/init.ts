@@ -1,6 +1,7 @@
 // tRPC init: context, transformer, the one error formatter, and the procedure builders, each declaring who
 // may call the procedures built on it (`meta.access`).
 import {
+  type Actor,
   authenticate,
   DomainError,
   type EntityManager,
@@ -156,5 +157,11 @@ export const ownerProcedure = authedProcedure.meta({ access: 'owner' }).use(({ c
   const scope: Scope = isAdmin(ctx.principal) ? 'any' : userScope(ctx.principal.userId);
   return next({ ctx: { scope } });
 });
+
+/**
+ * Who is changing users, for the rules on admin access (`keepAnActiveAdmin`): the signed-in admin, so that
+ * deactivating, deleting or un-admin-ing oneself is refused.
+ */
+export const actorOf = (ctx: { principal: Principal }): Actor => ({ userId: ctx.principal.userId });
 
 export { TRPCError };

@@ -10,7 +10,7 @@ import { formatMoney } from '../money.ts';
 import { describeProblem, shownBeside } from '../problems.ts';
 import { type Product, useTRPC } from '../trpc.ts';
 
-const EMPTY = { name: '', price: '', categoryId: '', description: '', inStock: true };
+const EMPTY = { name: '', price: '', categoryId: '', description: '', stock: '0' };
 type Draft = typeof EMPTY;
 
 export function AdminProducts() {
@@ -108,7 +108,7 @@ function ProductForm({
           price: product.price,
           categoryId: String(product.category.id),
           description: product.description ?? '',
-          inStock: product.inStock,
+          stock: String(product.stock),
         }
       : EMPTY,
   );
@@ -129,7 +129,7 @@ function ProductForm({
       price: draft.price.trim(),
       categoryId: Number(draft.categoryId),
       description: draft.description || null,
-      inStock: draft.inStock,
+      stock: Number(draft.stock),
     };
     if (product) update.mutate({ id: product.id, patch: values });
     else create.mutate(values);
@@ -138,7 +138,7 @@ function ProductForm({
     setDraft({ ...draft, ...changes });
     onEdit();
   };
-  const inputs = ['name', 'price', 'categoryId', 'description'];
+  const inputs = ['name', 'price', 'categoryId', 'description', 'stock'];
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="product-form-heading">
       <h2 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h2>
@@ -176,15 +176,15 @@ function ProductForm({
         onChange={(description) => set({ description })}
         error={fields.description}
       />
-      <div className="field checkbox">
-        <input
-          id="product-stock"
-          type="checkbox"
-          checked={draft.inStock}
-          onChange={(e) => set({ inStock: e.target.checked })}
-        />
-        <label htmlFor="product-stock">In stock</label>
-      </div>
+      <TextField
+        id="product-stock"
+        label="Units in stock"
+        inputMode="numeric"
+        value={draft.stock}
+        onChange={(stock) => set({ stock })}
+        error={fields.stock}
+        hint="0 shows the product as out of stock."
+      />
       {problem && !shownBeside(problem, inputs) && (
         // An edit's errors arrive as one `patch` field: said for the form, not beside one input.
         <Notice tone="error">{fields.patch ? `${fields.patch}.` : problem.message}</Notice>

@@ -139,6 +139,8 @@ export function ProductImage({ category, label }: { category: string; label?: st
   );
 }
 
-export function Stock({ inStock }: { inStock: boolean }) {
-  return <span className={inStock ? 'stock in' : 'stock out'}>{inStock ? 'In stock' : 'Out of stock'}</span>;
+/** "In stock", "Only 3 left" (a few), or "Out of stock". */
+export function Stock({ stock }: { stock: number }) {
+  const text = stock === 0 ? 'Out of stock' : stock <= 5 ? `Only ${stock} left` : 'In stock';
+  return <span className={stock > 0 ? 'stock in' : 'stock out'}>{text}</span>;
 }

@@ -98,6 +98,7 @@ function Accounts({ me }: { me: Me }) {
   return (
     <div className="panel">
       <h2>Accounts</h2>
+      <p className="muted">Money comes in from a top-up by the shop’s staff, a refund, or a transfer.</p>
       {accounts.data.length === 0 ? (
         <Notice tone="info">You have no account yet.</Notice>
       ) : (

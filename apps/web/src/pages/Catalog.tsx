@@ -3,6 +3,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { AddToCart } from '../components/add-to-cart.tsx';
 import { Notice, PageTitle, ProblemNotice } from '../components/feedback.tsx';
 import { CategoryOptions, Field, TextField } from '../components/fields.tsx';
 import { Pager } from '../components/pager.tsx';
@@ -259,8 +260,9 @@ function ProductGrid({ products }: { products: Product[] }) {
           </h2>
           <p className="price">{formatMoney(p.price)}</p>
           <p className="muted">
-            {p.category.name} · <Stock inStock={p.inStock} />
+            {p.category.name} · <Stock stock={p.stock} />
           </p>
+          <AddToCart product={p} compact />
         </li>
       ))}
     </ul>

@@ -1,6 +1,7 @@
 // A product's page: its picture, price, stock, category, description and details in words.
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
+import { AddToCart } from '../components/add-to-cart.tsx';
 import { Notice, PageTitle, ProblemNotice } from '../components/feedback.tsx';
 import { ProductImage, Stock } from '../components/product.tsx';
 import { formatMoney } from '../money.ts';
@@ -37,11 +38,11 @@ export function ProductDetail() {
           <h1 id="product-heading">{p.name}</h1>
           <p className="price">{formatMoney(p.price)}</p>
           <p>
-            <Stock inStock={p.inStock} />
+            <Stock stock={p.stock} />
             {' · '}
             <Link to={`/?category=${p.category.id}`}>More in {p.category.name}</Link>
           </p>
-          {/* The cart's "Add to cart" belongs here, beside the price and stock. */}
+          <AddToCart product={p} />
           {p.description ? <p className="description">{p.description}</p> : null}
           {details.length > 0 && (
             <section aria-labelledby="details-heading">

@@ -95,7 +95,7 @@ export async function seedShop(db: TestDatabase): Promise<Shop> {
       name: `${i < 20 ? 'Novel' : 'Puzzle'} ${String(i + 1).padStart(2, '0')}`,
       price: `${5 + i}.50`,
       categoryId: i < 20 ? books.id : games.id,
-      inStock: i % 7 !== 0,
+      stock: i % 7 === 0 ? 0 : 2 + (i % 9),
     })),
   );
   const { user: admin } = await ensureAdmin(em(), {

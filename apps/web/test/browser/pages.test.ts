@@ -74,7 +74,7 @@ describe('pages a shopper sees', () => {
       description: 'A novel by Grace Hopper, 320 pages in hardcover.',
       price: '1234.50',
       categoryId: shop.books,
-      inStock: true,
+      stock: 12,
       metadata: { author: 'Grace Hopper', pages: 320, colour: 'Forest green', weightGrams: 1250, sku: 'BK-000001' },
     });
     await page.goto(`${origin}/?q=lighthouse`);

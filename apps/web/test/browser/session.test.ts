@@ -98,7 +98,9 @@ describe('sessions and accounts in a browser', () => {
     const ledgerPages = page.getByRole('navigation', { name: 'Ledger pages' });
     await ledgerPages.getByText('Page 1 of 2').waitFor();
     await ledgerPages.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(2);
+    // 12 transfers and the opening top-up.
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(3);
+    await page.getByRole('cell', { name: 'Top-up by the shop: opening deposit' }).waitFor();
     await ledgerPages.getByText('Page 2 of 2').waitFor();
   });
 
@@ -123,7 +125,7 @@ describe('sessions and accounts in a browser', () => {
     await page.getByRole('button', { name: 'Send money' }).click(); // the same transfer again
     await page.getByText(`Moved $12.50 to account #${shop.bob.accountId}.`).waitFor();
     await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$87.50');
-    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(2); // and the opening top-up
 
     await loseNextAnswer();
     await sendMoney(shop.bob.accountId, '1.00');
@@ -132,12 +134,12 @@ describe('sessions and accounts in a browser', () => {
     await page.getByRole('button', { name: 'Send money' }).click();
     await page.getByText(`Moved $2.50 to account #${shop.bob.accountId}.`).waitFor();
     await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$84.00');
-    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(4);
   });
 });
 
 describe('transfers in a person’s words', () => {
-  it('lets an admin find the recipient by username, and says which user has no such name', async () => {
+  it('finds the recipient by username (an admin here), and says which user has no such name', async () => {
     const adminAccount = await openAccount(browserShop.db().orm.em.fork(), shop.admin.id, '50.00', 'any');
     await signIn(page, origin, 'admin');
     await page.goto(`${origin}/account`);
@@ -156,15 +158,21 @@ describe('transfers in a person’s words', () => {
     await expect.poll(() => balanceOf(adminAccount.id).textContent()).toBe('$45.00');
   });
 
-  it('tells a customer to enter an amount like 12.50, and to pay an account number (no username lookup)', async () => {
+  it('tells a customer to enter an amount like 12.50, and lets them pay someone by username too', async () => {
     await signIn(page, origin, 'alice');
     await page.goto(`${origin}/account`);
     await expect.poll(() => page.title()).toBe('My account · shop-rpc');
-    expect(await page.getByLabel('Recipient username').count()).toBe(0);
+    await page.getByLabel('Recipient username').fill('bob');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Sending to bob, account #${shop.bob.accountId}.` })
+      .waitFor();
+    await page.getByLabel('Recipient username').fill('');
     for (const amount of ['12,50', '0', 'ten']) {
       await sendMoney(shop.bob.accountId, amount);
       await expect.poll(() => page.locator('#amount-error').textContent()).toBe('Enter an amount like 12.50');
-      expect(await page.getByLabel('Amount').getAttribute('aria-invalid')).toBe('true');
+      // The message and the attribute come from the same render, but the poll above may see the text first.
+      await expect.poll(() => page.getByLabel('Amount').getAttribute('aria-invalid')).toBe('true');
     }
     await sendMoney(999_999, '1.00');
     await expect.poll(() => page.locator('#to-error').textContent()).toBe('No account has this number');

@@ -48,7 +48,7 @@ describe('constraint violations', () => {
       kind: 'CONFLICT',
       field: 'username',
     });
-    await expect(updateUser(em(), other.id, { email: 'ann@example.com' })).rejects.toMatchObject({
+    await expect(updateUser(em(), other.id, { email: 'ann@example.com' }, 'operator')).rejects.toMatchObject({
       kind: 'CONFLICT',
       field: 'email',
     });

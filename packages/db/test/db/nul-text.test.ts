@@ -40,7 +40,7 @@ describe('NUL characters in text', () => {
     );
     const user = await createUser(em(), { username: 'ann', email: 'ann@example.com' });
     await refused(upsertProfile(em(), user.id, { bio: `hi${NUL}` }, 'any'), 'bio');
-    await refused(updateUser(em(), user.id, { email: `ann${NUL}@example.com` }), 'email');
+    await refused(updateUser(em(), user.id, { email: `ann${NUL}@example.com` }, 'operator'), 'email');
 
     const fork = em();
     expect(await fork.count(User)).toBe(1);

@@ -63,7 +63,7 @@ describe('deleting users while money moves', () => {
     const account = await openAccount(em(), user.id, '0', 'any');
     const outcome = await whileUncommitted(
       (tx) => deposit(tx, account.id, { amount: '10.00', reason: 'test' }, 'any'),
-      () => deleteUser(em(), user.id),
+      () => deleteUser(em(), user.id, 'operator'),
     );
     expect(outcome).toMatchObject({ status: 'rejected', reason: { kind: 'CONFLICT', field: 'balance' } });
     expect((await getAccount(em(), account.id, 'any')).balance).toBe('10.00');
@@ -74,7 +74,7 @@ describe('deleting users while money moves', () => {
     const user = await createUser(em(), { username: 'ned', email: 'ned@example.com' });
     const outcome = await whileUncommitted(
       (tx) => openAccount(tx, user.id, '25.00', 'any'),
-      () => deleteUser(em(), user.id),
+      () => deleteUser(em(), user.id, 'operator'),
     );
     expect(outcome.status).toBe('rejected');
     expect((await listAccountsForUser(em(), user.id, 'any')).map((account) => account.balance)).toEqual(['25.00']);
@@ -84,7 +84,7 @@ describe('deleting users while money moves', () => {
     const kept = await createUser(em(), { username: 'kept', email: 'kept@example.com' });
     const gone = await createUser(em(), { username: 'gone', email: 'gone@example.com' });
     const account = await openAccount(em(), kept.id, '0', 'any');
-    await setUsersActive(em(), [kept.id, gone.id], false);
+    await setUsersActive(em(), [kept.id, gone.id], false, 'operator');
     const outcome = await whileUncommitted(
       (tx) => deposit(tx, account.id, { amount: '3.50', reason: 'test' }, 'any'),
       () => deleteInactiveUsers(em()),

@@ -117,15 +117,15 @@ describe('users service', () => {
 
   it('updates partially and rejects a taken username', async () => {
     const [a, b] = await createUsers(em(), [alice, { username: 'bob', email: 'bob@example.com' }]);
-    const updated = await updateUser(em(), a!.id, { email: 'NEW@example.com' });
+    const updated = await updateUser(em(), a!.id, { email: 'NEW@example.com' }, 'operator');
     expect(updated).toMatchObject({ username: 'alice', email: 'new@example.com' });
     expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(a!.updatedAt.getTime());
-    await expect(updateUser(em(), b!.id, { username: 'alice' })).rejects.toMatchObject({
+    await expect(updateUser(em(), b!.id, { username: 'alice' }, 'operator')).rejects.toMatchObject({
       kind: 'CONFLICT',
       field: 'username',
     });
     expect((await getUser(em(), b!.id, 'any')).username).toBe('bob');
-    await expect(updateUser(em(), 99_999, { isActive: false })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateUser(em(), 99_999, { isActive: false }, 'operator')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('bulk-sets active and bulk-deletes inactive users, keeping those with money', async () => {
@@ -134,7 +134,7 @@ describe('users service', () => {
       ['a', 'b', 'c', 'd'].map((n) => ({ username: n, email: `${n}@example.com` })),
     );
     const [a, b, c] = users.map((u) => u.id) as [number, number, number];
-    expect(await setUsersActive(em(), [a, b, c], false)).toBe(3);
+    expect(await setUsersActive(em(), [a, b, c], false, 'operator')).toBe(3);
     const account = await openAccount(em(), c, '0', 'any');
     await deposit(em(), account.id, { amount: '5.00', reason: 'test' }, 'any');
     expect(await deleteInactiveUsers(em())).toEqual({ deleted: 2, keptWithBalance: 1, keptWithHistory: 0 });
@@ -151,12 +151,12 @@ describe('users service', () => {
     await transferFunds(em(), { fromAccountId: from.id, toAccountId: to.id, amount: '5.00' }, 'any');
     await withdraw(em(), to.id, { amount: '5.00', reason: 'test' }, 'any'); // both accounts empty now, but both are in the ledger
     for (const user of [payer!, payee!]) {
-      const error = await deleteUser(em(), user.id).catch((e: unknown) => e);
+      const error = await deleteUser(em(), user.id, 'operator').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConflictError);
       expect(error).toMatchObject({ field: 'accounts' });
       expect((error as Error).message).toMatch(/deactivate the user instead/);
     }
-    await setUsersActive(em(), [payer!.id, payee!.id, idle!.id], false);
+    await setUsersActive(em(), [payer!.id, payee!.id, idle!.id], false, 'operator');
     expect(await deleteInactiveUsers(em())).toEqual({ deleted: 1, keptWithBalance: 0, keptWithHistory: 2 });
     expect((await listUsers(em())).items.map((u) => u.username)).toEqual(['payer', 'payee']);
   });
@@ -164,17 +164,17 @@ describe('users service', () => {
   it('refuses to delete a user who still owns money, or whose emptied account has a ledger; deletes one never used', async () => {
     const user = await createUser(em(), alice);
     const account = await openAccount(em(), user.id, '10.00', 'any');
-    await expect(deleteUser(em(), user.id)).rejects.toMatchObject({ kind: 'CONFLICT', field: 'balance' });
+    await expect(deleteUser(em(), user.id, 'operator')).rejects.toMatchObject({ kind: 'CONFLICT', field: 'balance' });
     await expect(getUser(em(), user.id, 'any')).resolves.toMatchObject({ id: user.id });
     // Emptied, but the opening top-up and the withdrawal are ledger rows, which the shop keeps.
     await withdraw(em(), account.id, { amount: '10.00', reason: 'test' }, 'any');
-    await expect(deleteUser(em(), user.id)).rejects.toMatchObject({ kind: 'CONFLICT', field: 'accounts' });
-    await setUsersActive(em(), [user.id], false);
+    await expect(deleteUser(em(), user.id, 'operator')).rejects.toMatchObject({ kind: 'CONFLICT', field: 'accounts' });
+    await setUsersActive(em(), [user.id], false, 'operator');
     const unused = await createUser(em(), { username: 'unused', email: 'unused@example.com' });
     await openAccount(em(), unused.id, '0', 'any');
-    await deleteUser(em(), unused.id);
+    await deleteUser(em(), unused.id, 'operator');
     await expect(getUser(em(), unused.id, 'any')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deleteUser(em(), unused.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteUser(em(), unused.id, 'operator')).rejects.toBeInstanceOf(NotFoundError);
     await expect(getUser(em(), user.id, 'any')).resolves.toMatchObject({ isActive: false });
   });
 });

@@ -1,7 +1,7 @@
 import { assignRole, createRole, listRoles, revokeRole, textLimits, usersWithRole } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure } from '../init.ts';
+import { actorOf, adminProcedure } from '../init.ts';
 import { rest } from '../rest-meta.ts';
 import { id, name, pageInput } from '../schemas.ts';
 import { pageOf, roleView, userView } from '../views.ts';
@@ -28,7 +28,7 @@ export const rolesRouter = {
     .meta(rest('DELETE', '/users/{userId}/roles/{role}', 'Take a role from a user (idempotent)'))
     .output(userView)
     .input(membership)
-    .mutation(({ ctx, input }) => revokeRole(ctx.em, input.userId, input.role)),
+    .mutation(({ ctx, input }) => revokeRole(ctx.em, input.userId, input.role, actorOf(ctx))),
   members: adminProcedure
     .meta(rest('GET', '/roles/{role}/members', 'Users holding a role'))
     .output(pageOf(userView))

@@ -13,7 +13,7 @@ import {
 } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure } from '../init.ts';
+import { actorOf, adminProcedure } from '../init.ts';
 import { rest } from '../rest-meta.ts';
 import { date, email, id, idInput, MAX_BATCH, pageInput, password, username } from '../schemas.ts';
 import { deleted, pageOf, userView } from '../views.ts';
@@ -71,18 +71,24 @@ export const usersRouter = {
           .refine((patch) => Object.keys(patch).length > 0, 'nothing to update'),
       }),
     )
-    .mutation(({ ctx, input }) => updateUser(ctx.em, input.id, input.patch)),
+    .mutation(({ ctx, input }) => updateUser(ctx.em, input.id, input.patch, actorOf(ctx))),
   setActive: adminProcedure
-    .meta(rest('POST', '/users/set-active', 'Activate or deactivate users'))
+    .meta(
+      rest('POST', '/users/set-active', 'Activate or deactivate users', {
+        errors: { 409: 'it would leave no active admin' },
+      }),
+    )
     .output(z.object({ updated: z.int() }))
     .input(z.object({ ids: z.array(id).min(1).max(MAX_BATCH), isActive: z.boolean() }))
-    .mutation(async ({ ctx, input }) => ({ updated: await setUsersActive(ctx.em, input.ids, input.isActive) })),
+    .mutation(async ({ ctx, input }) => ({
+      updated: await setUsersActive(ctx.em, input.ids, input.isActive, actorOf(ctx)),
+    })),
   delete: adminProcedure
     .meta(rest('DELETE', '/users/{id}', 'Delete a user without money or ledger history', { status: 204 }))
     .output(deleted('id'))
     .input(idInput)
     .mutation(async ({ ctx, input }) => {
-      await deleteUser(ctx.em, input.id);
+      await deleteUser(ctx.em, input.id, actorOf(ctx));
       return { id: input.id, deleted: true as const };
     }),
   deleteInactive: adminProcedure

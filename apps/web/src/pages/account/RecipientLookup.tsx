@@ -1,5 +1,4 @@
-// Finding whom to pay by username. users.byUsername and another user's accounts are admin-only in the API,
-// so only an admin's transfer form offers this; a customer pays to an account number.
+// Finding whom to pay by username (accounts.recipient: an active user's account numbers, nothing else).
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Field, TextField } from '../../components/fields.tsx';
@@ -20,13 +19,8 @@ export function RecipientLookup({ onAccount }: { onAccount: (accountId: number |
   const trpc = useTRPC();
   const [username, setUsername] = useState('');
   const wanted = useSettled(username.trim(), 300);
-  const user = useQuery({ ...trpc.users.byUsername.queryOptions({ username: wanted }), enabled: wanted !== '' });
-  const userId = user.data?.id;
-  const accounts = useQuery({
-    ...trpc.accounts.listForUser.queryOptions({ userId: userId ?? 0 }),
-    enabled: userId !== undefined,
-  });
-  const found = wanted !== '' && userId !== undefined ? accounts.data : undefined;
+  const user = useQuery({ ...trpc.accounts.recipient.queryOptions({ username: wanted }), enabled: wanted !== '' });
+  const found = wanted !== '' ? user.data?.accountIds.map((id) => ({ id })) : undefined;
   const [chosen, setChosen] = useState<number | null>(null);
   // A newly found user's first account is the recipient until another of theirs is chosen.
   const first = found?.[0]?.id ?? null;
@@ -39,12 +33,12 @@ export function RecipientLookup({ onAccount }: { onAccount: (accountId: number |
   const status =
     wanted === ''
       ? null
-      : user.isPending || (userId !== undefined && accounts.isPending)
+      : user.isPending
         ? 'Looking up…'
         : missing
           ? `No user is called “${wanted}”.`
-          : user.error || accounts.error
-            ? describeProblem(user.error ?? accounts.error).message
+          : user.error
+            ? describeProblem(user.error).message
             : found && found.length === 0
               ? `${wanted} has no account yet.`
               : found

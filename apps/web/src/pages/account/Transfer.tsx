@@ -20,7 +20,6 @@ export function TransferForm({
   defaultFrom: number;
 }) {
   const trpc = useTRPC();
-  const { isAdmin } = useSession();
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ from: String(defaultFrom), to: '', amount: '' });
   // One key per transfer: a double click, or sending the same transfer again after an error or a lost
@@ -68,7 +67,7 @@ export function TransferForm({
           ))}
         </select>
       </Field>
-      {isAdmin && <RecipientLookup onAccount={toRecipient} />}
+      <RecipientLookup onAccount={toRecipient} />
       <TextField
         id="to"
         label="To account number"
@@ -78,7 +77,7 @@ export function TransferForm({
         value={form.to}
         onChange={(to) => setForm({ ...form, to: to.replace(/^#/, '') })}
         error={fields.toAccountId}
-        hint={isAdmin ? undefined : 'The number of the account you pay (they see it on their “My account” page).'}
+        hint="Filled in from the username above, or type the account number."
       />
       {ownOthers.length > 0 && (
         <datalist id="own-accounts">

@@ -128,7 +128,8 @@ export async function logout(em: EntityManager, sessionId: number, scope: Scope,
 
 /**
  * The first admin (`pnpm db:create-admin`): creates the user with the admin role, or gives an existing
- * user the admin role (its password is replaced only when `resetPassword` is set).
+ * user the admin role and makes it active again (its password is replaced only when `resetPassword` is
+ * set): the way back in for an operator whose admins were all locked out.
  */
 export async function ensureAdmin(
   em: EntityManager,
@@ -140,6 +141,7 @@ export async function ensureAdmin(
     const user = existing ?? newUserEntity(tx, input, passwordHash ?? null);
     if (existing) await tx.populate(existing, ['roles']);
     if (existing && passwordHash) user.passwordHash = passwordHash;
+    user.isActive = true;
     user.roles.add(await roleNamed(tx, 'admin'));
     await tx.flush();
     return { user: await getUser(tx, user.id, 'any'), created: !existing };

@@ -35,20 +35,19 @@ export interface OrderView {
 }
 
 const selectOrders = (em: EntityManager) =>
-  kysely(em)
-    .selectFrom('orders as o')
-    .select([
-      'o.id',
-      'o.buyer_id',
-      'o.account_id',
-      'o.status',
-      'o.total',
-      'o.created_at',
-      'o.updated_at',
-      'o.shipped_at',
-      'o.delivered_at',
-      'o.cancelled_at',
-    ]);
+  kysely(em).selectFrom('orders as o').select([
+    'o.id',
+    'o.buyer_id',
+    'o.account_id',
+    'o.status',
+    // Not `total`: a page's rows carry the page's capped count under that name (pagination.ts).
+    'o.total as order_total',
+    'o.created_at',
+    'o.updated_at',
+    'o.shipped_at',
+    'o.delivered_at',
+    'o.cancelled_at',
+  ]);
 
 const selectLines = (em: EntityManager) =>
   kysely(em)
@@ -87,7 +86,7 @@ async function withLines(em: EntityManager, rows: RowOf<typeof selectOrders>[]):
     buyerId: row.buyer_id,
     accountId: row.account_id,
     status: row.status as OrderStatus,
-    total: decode.money(row.total),
+    total: decode.money(row.order_total),
     lines: byOrder.get(row.id) ?? [],
     createdAt: decode.date(row.created_at),
     updatedAt: decode.date(row.updated_at),

@@ -2,6 +2,7 @@
 import type { EntityManager } from '../../driver/orm.ts';
 import { Role, User } from '../../entities/index.ts';
 import { unitOfWork } from '../unit-of-work.ts';
+import { type Actor, keepAnActiveAdmin } from '../users/admins.ts';
 import { getUser, type UserView } from '../users/reads.ts';
 import { getRole, type RoleView } from './reads.ts';
 
@@ -18,8 +19,15 @@ export async function roleNamed(tx: EntityManager, name: string) {
   return (await tx.findOne(Role, { name })) ?? tx.create(Role, { name });
 }
 
-async function changeMembership(em: EntityManager, userId: number, roleName: string, add: boolean): Promise<UserView> {
+async function changeMembership(
+  em: EntityManager,
+  userId: number,
+  roleName: string,
+  add: boolean,
+  actor: Actor,
+): Promise<UserView> {
   return unitOfWork(em, async (tx) => {
+    if (!add && roleName === 'admin') await keepAnActiveAdmin(tx, actor, [userId], 'remove the admin role of');
     const user = await tx.findOneOrFail(User, { id: userId }, { populate: ['roles'] });
     const role = await tx.findOneOrFail(Role, { name: roleName });
     // Idempotent both ways: assigning a held role or revoking a missing one changes nothing.
@@ -31,6 +39,7 @@ async function changeMembership(em: EntityManager, userId: number, roleName: str
 }
 
 export const assignRole = (em: EntityManager, userId: number, roleName: string) =>
-  changeMembership(em, userId, roleName, true);
-export const revokeRole = (em: EntityManager, userId: number, roleName: string) =>
-  changeMembership(em, userId, roleName, false);
+  changeMembership(em, userId, roleName, true, 'operator');
+/** Refused for one's own admin role (FORBIDDEN) and for the last active admin's (CONFLICT). */
+export const revokeRole = (em: EntityManager, userId: number, roleName: string, actor: Actor) =>
+  changeMembership(em, userId, roleName, false, actor);

@@ -9,6 +9,7 @@ import { kysely } from '../../driver/sql.ts';
 import { Account, Session, User } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import { retrying, unitOfWork } from '../unit-of-work.ts';
+import { type Actor, keepAnActiveAdmin } from './admins.ts';
 import { getUser, getUsers, normalizeEmail, type UserView } from './reads.ts';
 
 export interface NewUser {
@@ -88,9 +89,10 @@ export interface UserPatch {
   password?: string;
 }
 
-export async function updateUser(em: EntityManager, id: number, patch: UserPatch): Promise<UserView> {
+export async function updateUser(em: EntityManager, id: number, patch: UserPatch, actor: Actor): Promise<UserView> {
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
   return unitOfWork(em, async (tx) => {
+    if (patch.isActive === false) await keepAnActiveAdmin(tx, actor, [id], 'deactivate');
     const user = await tx.findOneOrFail(User, { id });
     // Whitelisted fields only: nothing from the caller reaches assign() unfiltered.
     if (patch.username !== undefined) user.username = patch.username.trim();
@@ -107,8 +109,11 @@ export async function updateUser(em: EntityManager, id: number, patch: UserPatch
 }
 
 /** Bulk (de)activation: one UPDATE ... WHERE id IN (...); returns how many rows changed. */
-export function setUsersActive(em: EntityManager, ids: number[], isActive: boolean): Promise<number> {
-  return unitOfWork(em, (tx) => tx.nativeUpdate(User, { id: { $in: ids } }, { isActive, updatedAt: new Date() }));
+export function setUsersActive(em: EntityManager, ids: number[], isActive: boolean, actor: Actor): Promise<number> {
+  return unitOfWork(em, async (tx) => {
+    if (!isActive) await keepAnActiveAdmin(tx, actor, ids, 'deactivate');
+    return tx.nativeUpdate(User, { id: { $in: ids } }, { isActive, updatedAt: new Date() });
+  });
 }
 
 /**
@@ -176,9 +181,10 @@ async function lockForDeletion(tx: EntityManager, ids: number[], where: { isActi
  * Deletes a user with their profile, role links and empty accounts. Refused (409) while the user owns money
  * (field `balance`) or has ledger history (field `accounts`): deactivate such users instead.
  */
-export async function deleteUser(em: EntityManager, id: number): Promise<void> {
+export async function deleteUser(em: EntityManager, id: number, actor: Actor): Promise<void> {
   await retrying(em, () =>
     unitOfWork(em, async (tx) => {
+      await keepAnActiveAdmin(tx, actor, [id], 'delete');
       const { ids, withMoney } = await lockForDeletion(tx, [id]);
       foundOrFail(ids[0], 'user', id);
       if (withMoney.size > 0) throw new ConflictError(`user ${id} still owns a non-zero balance`, 'balance');
