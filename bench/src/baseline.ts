@@ -13,6 +13,7 @@ interface Row {
   name: string;
   description: string | null;
   price: string | number;
+  stock: number;
   in_stock: number | boolean;
   metadata: string | object | null;
   created_at: string | number | Date;
@@ -23,11 +24,11 @@ interface Row {
 
 // The category's name by primary key per row, as the API reads it (a join made MariaDB sort every product).
 const CATEGORY_NAME = '(select c.name from categories c where c.id = p.category_id) as category_name';
-const SELECT = `select p.id, p.name, p.description, p.price, p.in_stock, p.metadata, p.created_at, p.updated_at,
+const SELECT = `select p.id, p.name, p.description, p.price, p.stock, p.in_stock, p.metadata, p.created_at, p.updated_at,
   p.category_id, ${CATEGORY_NAME} from products p`;
 // Page 1 the way the API builds it: one statement, the total counted up to EXACT_TOTAL_UP_TO + 1 rows.
 const COUNT_LIMIT = EXACT_TOTAL_UP_TO + 1;
-const PAGE = `select p.id, p.name, p.description, p.price, p.in_stock, p.metadata, p.created_at, p.updated_at,
+const PAGE = `select p.id, p.name, p.description, p.price, p.stock, p.in_stock, p.metadata, p.created_at, p.updated_at,
   p.category_id, ${CATEGORY_NAME},
   (select count(*) from (select id from products limit ${COUNT_LIMIT}) as matching) as total
   from products p order by p.name asc, p.id asc limit 20`;
@@ -72,6 +73,7 @@ const view = (r: Row) => ({
   name: r.name,
   description: r.description,
   price: formatMoney(r.price),
+  stock: Number(r.stock),
   inStock: Boolean(r.in_stock),
   category: { id: r.category_id, name: r.category_name },
   metadata: typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata,

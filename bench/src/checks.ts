@@ -1,5 +1,6 @@
 // One-off checks that keep the numbers meaningful: a batched request really answers every call (200, not
-// 207/400/404), and the raw baseline answers the same JSON as the API (else the comparison is unfair).
+// 207/400/404), the raw baseline answers the same JSON as the API (else the comparison is unfair), and no
+// checkout sells more than there is when every connection buys the same scarce product at once.
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadRequest } from './load.ts';
 
@@ -43,4 +44,66 @@ export async function checkSameAnswer(
     `FAILED: the raw baseline's ${label} differs from the API's (statuses ${api.status} / ${raw.status}); ` +
     `API: ${api.text.slice(0, 300)} … baseline: ${raw.text.slice(0, 300)}`
   );
+}
+
+/**
+ * The oversell check under load: `connections` clients send `requests` checkouts of one unit each of a
+ * product with `stock` units, at once. Exactly `stock` must be sold, the rest refused as OUT_OF_STOCK (422),
+ * nothing else; the product's stock ends at 0; the revenue account gains exactly the sold orders' totals.
+ */
+export async function checkNoOversell(o: {
+  origin: string;
+  token: string;
+  db: { execute(sql: string): Promise<Record<string, unknown>[]> };
+  productId: number;
+  price: string;
+  stock: number;
+  accountId: number;
+  requests: number;
+  connections: number;
+}): Promise<string> {
+  const revenue = async () =>
+    Number((await o.db.execute("select balance from accounts where system_key = 'revenue'"))[0]?.balance ?? 0);
+  const before = await revenue();
+  const statuses: Record<string, number> = {};
+  let sent = 0;
+  const client = async () => {
+    while (sent < o.requests) {
+      const n = sent++;
+      const response = await fetch(`${o.origin}/trpc/orders.checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.token}` },
+        body: JSON.stringify({
+          json: {
+            accountId: o.accountId,
+            lines: [{ productId: o.productId, quantity: 1 }],
+            idempotencyKey: `oversell-${process.pid}-${n}`,
+          },
+        }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await response.json()) as { error?: { json?: { data?: { domain?: { kind?: string } } } } };
+      const kind = body.error?.json?.data?.domain?.kind;
+      const key = `${response.status}${kind ? ` ${kind}` : ''}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: o.connections }, client));
+  const [row] = await o.db.execute(`select stock from products where id = ${o.productId}`);
+  const [units] = await o.db.execute(
+    `select coalesce(sum(quantity), 0) as n from order_lines where product_id = ${o.productId}`,
+  );
+  const gained = Math.round((await revenue()) * 100 - before * 100);
+  const sold = Number(units?.n);
+  const expectedCents = Math.round(Number(o.price) * 100) * o.stock;
+  const what =
+    `${o.requests} checkouts from ${o.connections} connections for ${o.stock} units: ${JSON.stringify(statuses)}, ` +
+    `${sold} sold, stock now ${Number(row?.stock)}, revenue +${(gained / 100).toFixed(2)}`;
+  const ok =
+    sold === o.stock &&
+    Number(row?.stock) === 0 &&
+    statuses['200'] === o.stock &&
+    statuses['422 OUT_OF_STOCK'] === o.requests - o.stock &&
+    gained === expectedCents;
+  return `${ok ? 'ok' : 'FAILED'}: no oversell under load: ${what}`;
 }

@@ -9,6 +9,7 @@ import {
   createUsers,
   type Dialect,
   ensureAdmin,
+  login,
   type Orm,
   openAccount,
   openOrm,
@@ -92,7 +93,11 @@ export async function fillBase(db: BenchDatabase, { users, accounts }: { users: 
   }
   const accountIds: number[] = [];
   for (const owner of ids.slice(0, accounts)) accountIds.push((await openAccount(em(), owner, '1000000.00', 'any')).id);
-  return { userIds: ids, accountIds };
+  // The buyer of the checkout workload and the oversell check: the admin, paying from an account of their own.
+  const admin = await login(em(), ADMIN.username, ADMIN.password);
+  if (!admin) throw new Error('the bench admin cannot sign in');
+  const buyerAccountId = (await openAccount(em(), admin.user.id, '9000000000.00', 'any')).id;
+  return { userIds: ids, accountIds, buyerAccountId };
 }
 
 const WORDS = [
@@ -123,6 +128,7 @@ export async function addProducts(db: BenchDatabase, total: number, onProgress?:
           name: `${WORDS[i % 12]} ${WORDS[(i * 7) % 12]} ${i}`,
           price: `${(i * 37) % 5000}.${String(i % 100).padStart(2, '0')}`,
           categoryId: db.categoryIds[i % db.categoryIds.length] as number,
+          stock: 1_000,
           metadata: { sku: `SKU-${i}` },
         };
       }),

@@ -3,9 +3,9 @@
 import { Cursor } from '@mikro-orm/core';
 import { createShopClient } from '@shop/client';
 import { seedShop } from '@shop/client/seed';
-import { type Dialect, listProducts } from '@shop/db';
+import { createProduct, type Dialect, listProducts } from '@shop/db';
 import { processTree, startApiChild } from './api-child.ts';
-import { checkBatch, checkSameAnswer } from './checks.ts';
+import { checkBatch, checkNoOversell, checkSameAnswer } from './checks.ts';
 import { ADMIN, addProducts, type BenchDatabase, createBenchDatabase, fillBase } from './database.ts';
 import { type LoadOptions, type LoadRequest, load, loadSideBySide, query } from './load.ts';
 import { measureExport, startBaseline } from './processes.ts';
@@ -92,11 +92,11 @@ export async function benchDialect(dialect: Dialect, options: BenchOptions, say:
 }
 
 async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOptions, say: Say, results: DialectResults) {
-  const { accountIds } = await fillBase(db, options);
+  const { accountIds, buyerAccountId } = await fillBase(db, options);
   await addProducts(db, options.products);
   const deepPage = Math.max(2, Math.floor(options.products / 20 / 2));
   const deepCursor = await cursorAt(db, (deepPage - 1) * 20);
-  const workloads = buildWorkloads({ products: options.products, accountIds, deepPage, deepCursor });
+  const workloads = buildWorkloads({ products: options.products, accountIds, buyerAccountId, deepPage, deepCursor });
   const loadOptions: LoadOptions = {
     connections: options.connections,
     seconds: options.seconds,
@@ -118,6 +118,26 @@ async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOption
       if (key === BATCH) results.batch = row;
       else results.api.push(row);
     }
+    say(`${dialect}: oversell check`);
+    const scarce = await createProduct(db.orm.em.fork(), {
+      name: 'Scarce item',
+      price: '19.99',
+      stock: 50,
+      categoryId: db.categoryIds[0] as number,
+    });
+    results.checks.push(
+      await checkNoOversell({
+        origin: api.origin,
+        token,
+        db: db.orm.em.getConnection(),
+        productId: scarce.id,
+        price: scarce.price,
+        stock: 50,
+        accountId: buyerAccountId,
+        requests: 400,
+        connections: options.connections,
+      }),
+    );
     results.workers.push({
       workers: 1,
       processes: processTree(api.pid),

@@ -16,6 +16,8 @@ export interface Workload {
 export interface WorkloadContext {
   products: number;
   accountIds: number[];
+  /** The admin's own account, which pays for the checkout workload's orders. */
+  buyerAccountId: number;
   /** The page (20 per page) of the deep offset workload, and the cursor that starts the same page. */
   deepPage: number;
   deepCursor: string;
@@ -40,12 +42,13 @@ export const TABLE_KEYS = [
   'users.search',
   'users.create',
   'accounts.transfer',
+  'orders.checkout',
 ] as const;
 export const WORKLOAD_KEYS = [...TABLE_KEYS, BATCH, MIX] as const;
 /** The parts of the mix, run side by side. */
 export const MIX_PARTS = [BY_ID, FIRST_PAGE, 'users.search', 'accounts.transfer'] as const;
 /** Everything else is a read, held to the tail-latency target (p99 ≤ 5 × p50). */
-export const WRITE_KEYS: readonly string[] = ['users.create', 'accounts.transfer'];
+export const WRITE_KEYS: readonly string[] = ['users.create', 'accounts.transfer', 'orders.checkout'];
 /** What the raw node:http baseline answers (same paths, same JSON). */
 export const BASELINE_KEYS = [LIVE, BY_ID, FIRST_PAGE] as const;
 /** Compared between API_WORKERS=1 and API_WORKERS=2. */
@@ -104,6 +107,21 @@ export function buildWorkloads(ctx: WorkloadContext): Map<string, Workload> {
         let to = account();
         if (to === from) to = ctx.accountIds[(ctx.accountIds.indexOf(from) + 1) % ctx.accountIds.length] as number;
         return mutation('accounts.transfer', { fromAccountId: from, toAccountId: to, amount: '0.01' });
+      },
+      auth: true,
+    },
+    {
+      // A whole checkout: a unit of a random product taken from its stock, priced, paid into the revenue
+      // account, the order and its line written; every request a new idempotency key.
+      key: 'orders.checkout',
+      label: 'orders.checkout (1 unit, paid)',
+      next: () => {
+        serial += 1;
+        return mutation('orders.checkout', {
+          accountId: ctx.buyerAccountId,
+          lines: [{ productId: randomInt(ctx.products), quantity: 1 }],
+          idempotencyKey: `bench-${process.pid}-${serial}`,
+        });
       },
       auth: true,
     },

@@ -140,11 +140,14 @@ export function seedProduct(index: number, seed: number, categoryIds: number[]) 
   const rng = random(seed * 1_000_003 + index);
   const category = CATEGORIES[index % CATEGORIES.length] as (typeof CATEGORIES)[number];
   const { name, description, metadata, dollars } = describe[category](rng);
+  const price = `${dollars}.${rng.pick(PRICE_CENTS)}`;
+  // About one in seven sold out; the others 7 to 40 units (one draw, as the in-stock flag took before).
+  const roll = rng.next();
   return {
     name,
     description,
-    price: `${dollars}.${rng.pick(PRICE_CENTS)}`,
-    inStock: rng.next() > 0.15,
+    price,
+    stock: roll > 0.15 ? Math.ceil(roll * 40) : 0,
     categoryId: categoryIds[index % categoryIds.length] as number,
     metadata: { sku: seedSku(index, category), ...metadata },
   };
