@@ -126,6 +126,7 @@ export const orderView = z
   .object({
     id: z.int(),
     buyerId: z.int(),
+    buyerUsername: z.string(),
     accountId: z.int().meta({ description: 'the account that paid (and that a cancellation refunds)' }),
     status: z.enum(orderStatuses),
     total: money,

@@ -78,7 +78,7 @@ export function AdminOrders() {
                   <Link to={`/orders/${order.id}`}>#{order.id}</Link> {order.createdAt.toLocaleDateString()}
                 </td>
                 <td data-label="Buyer">
-                  user #{order.buyerId}, account #{order.accountId}
+                  {order.buyerUsername}, account #{order.accountId}
                 </td>
                 <td data-label="Items">{itemsOf(order)}</td>
                 <td data-label="Total" className="money">

@@ -35,7 +35,7 @@ export function Cart() {
                 <tr>
                   <th scope="col">Product</th>
                   <th scope="col">Quantity</th>
-                  <th scope="col">Price</th>
+                  <th scope="col">Subtotal</th>
                   <th scope="col">
                     <span className="sr-only">Remove</span>
                   </th>

@@ -88,21 +88,23 @@ export function OrderPage() {
       </p>
       <OrderLines order={o} />
       {o.status === 'placed' && (
-        <button
-          type="button"
-          className="danger"
-          disabled={cancel.isPending}
-          onClick={async () => {
-            const yes = await confirm({
-              title: `Cancel order #${o.id}?`,
-              body: `${formatMoney(o.total)} goes back to account #${o.accountId}.`,
-              action: 'Cancel order',
-            });
-            if (yes) cancel.mutate({ id: o.id });
-          }}
-        >
-          Cancel order
-        </button>
+        <div className="actions order-actions">
+          <button
+            type="button"
+            className="danger"
+            disabled={cancel.isPending}
+            onClick={async () => {
+              const yes = await confirm({
+                title: `Cancel order #${o.id}?`,
+                body: `${formatMoney(o.total)} goes back to account #${o.accountId}.`,
+                action: 'Cancel order',
+              });
+              if (yes) cancel.mutate({ id: o.id });
+            }}
+          >
+            Cancel order
+          </button>
+        </div>
       )}
       {cancel.isSuccess && <Notice tone="success">Order cancelled: the money is back in your account.</Notice>}
       <ProblemNotice error={cancel.error} />

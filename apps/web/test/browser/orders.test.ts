@@ -94,6 +94,10 @@ describe('buying in the shop', () => {
     await page.getByRole('button', { name: `Ship #${orderId}` }).click();
     await page.getByText(`Order #${orderId} shipped.`).waitFor();
     await page.getByLabel('Status').selectOption('');
+    // The buyer by name, the paying account by number.
+    await expect
+      .poll(() => page.locator('.admin-orders tbody tr').first().locator('td').nth(1).textContent())
+      .toMatch(/^carol, account #\d+$/);
     await screenshot(page, 'admin-orders');
     await page.setViewportSize({ width: 375, height: 800 });
     expect(await fitsWidth(page)).toBe(true);

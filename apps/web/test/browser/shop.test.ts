@@ -91,7 +91,11 @@ describe('the shop in a browser', () => {
     await page.getByLabel('Amount').fill('12.50');
     await page.getByRole('button', { name: 'Send money' }).dblclick();
     await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$87.50');
-    await expect.poll(() => page.locator('.ledger tbody tr').count()).toBe(1);
+    // Newest first: the one transfer of the double click, then the opening deposit the shop topped up.
+    const ledgerRows = () => page.locator('.ledger tbody tr td:nth-child(2)').allTextContents();
+    await expect
+      .poll(ledgerRows)
+      .toEqual([`Transfer to account #${shop.bob.accountId}`, 'Top-up by the shop: opening deposit']);
 
     await page.getByLabel('To account number').fill(String(shop.bob.accountId));
     await page.getByLabel('Amount').fill('500.00');
@@ -102,7 +106,7 @@ describe('the shop in a browser', () => {
     await expect.poll(() => page.locator('#amount-error').textContent()).toBe('Enter an amount like 12.50');
     expect(await page.getByLabel('Amount').getAttribute('aria-invalid')).toBe('true');
     await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$87.50');
-    expect(await page.locator('.ledger tbody tr').count()).toBe(1);
+    expect(await page.locator('.ledger tbody tr').count()).toBe(2);
     if (shots) await screenshot(page, 'account');
 
     await page.goto(`${origin}/admin/users`);

@@ -64,7 +64,13 @@ describe('checkout', () => {
     ];
     const { order, replayed } = await checkout(em(), ann.id, { accountId: ann.account, lines, idempotencyKey: key() });
     expect(replayed).toBe(false);
-    expect(order).toMatchObject({ buyerId: ann.id, accountId: ann.account, status: 'placed', total: '55.00' });
+    expect(order).toMatchObject({
+      buyerId: ann.id,
+      buyerUsername: 'ann',
+      accountId: ann.account,
+      status: 'placed',
+      total: '55.00',
+    });
     expect(order.lines).toEqual([
       { productId: shop.book, productName: 'Book', unitPrice: '12.50', quantity: 2, lineTotal: '25.00' },
       { productId: shop.lamp, productName: 'Lamp', unitPrice: '30.00', quantity: 1, lineTotal: '30.00' },

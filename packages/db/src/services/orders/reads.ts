@@ -22,6 +22,7 @@ export interface OrderLineView {
 export interface OrderView {
   id: number;
   buyerId: number;
+  buyerUsername: string;
   /** The account that paid, and that a cancellation refunds. */
   accountId: number;
   status: OrderStatus;
@@ -35,9 +36,10 @@ export interface OrderView {
 }
 
 const selectOrders = (em: EntityManager) =>
-  kysely(em).selectFrom('orders as o').select([
+  kysely(em).selectFrom('orders as o').innerJoin('users as b', 'b.id', 'o.buyer_id').select([
     'o.id',
     'o.buyer_id',
+    'b.username as buyer_username',
     'o.account_id',
     'o.status',
     // Not `total`: a page's rows carry the page's capped count under that name (pagination.ts).
@@ -84,6 +86,7 @@ async function withLines(em: EntityManager, rows: RowOf<typeof selectOrders>[]):
   return rows.map((row) => ({
     id: row.id,
     buyerId: row.buyer_id,
+    buyerUsername: row.buyer_username,
     accountId: row.account_id,
     status: row.status as OrderStatus,
     total: decode.money(row.order_total),
