@@ -1,6 +1,7 @@
 // The cart: what a shopper is about to buy, kept in localStorage per signed-in user (a reload keeps it, and
-// another person signing in on the same browser does not see it). Prices shown here are the catalog's; the
-// server prices the order itself at checkout.
+// another person signing in on the same browser does not see it). A guest's cart moves into the cart of
+// whoever signs in next, so "Sign in to check out" keeps it. Prices shown here are the catalog's; the server
+// prices the order itself at checkout.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useSession } from './session.tsx';
 
@@ -35,11 +36,28 @@ function read(key: string): CartLine[] {
   }
 }
 
+/** `lines` with `line` added: its quantity on top of any already there, at most the units in stock. */
+function addLine(lines: CartLine[], line: CartLine): CartLine[] {
+  const existing = lines.find((l) => l.productId === line.productId);
+  const quantity = Math.min((existing?.quantity ?? 0) + line.quantity, line.stock);
+  return existing
+    ? lines.map((l) => (l.productId === line.productId ? { ...l, ...line, quantity } : l))
+    : [...lines, { ...line, quantity }];
+}
+
 export function CartProvider({ children }: { children: ReactNode }) {
   const { me } = useSession();
   const key = keyOf(me?.id ?? null);
   const [lines, setLines] = useState<CartLine[]>(() => read(key));
-  useEffect(() => setLines(read(key)), [key]);
+  useEffect(() => {
+    const guestKey = keyOf(null);
+    const guest = key === guestKey ? [] : read(guestKey);
+    if (guest.length === 0) return setLines(read(key));
+    const merged = guest.reduce(addLine, read(key));
+    localStorage.setItem(key, JSON.stringify(merged));
+    localStorage.removeItem(guestKey);
+    setLines(merged);
+  }, [key]);
   const save = useCallback(
     (next: (current: CartLine[]) => CartLine[]) =>
       setLines((current) => {
@@ -53,14 +71,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
     () => ({
       lines,
       count: lines.reduce((sum, line) => sum + line.quantity, 0),
-      add: (line, quantity = 1) =>
-        save((current) => {
-          const existing = current.find((l) => l.productId === line.productId);
-          const wanted = Math.min((existing?.quantity ?? 0) + quantity, line.stock);
-          return existing
-            ? current.map((l) => (l.productId === line.productId ? { ...l, ...line, quantity: wanted } : l))
-            : [...current, { ...line, quantity: wanted }];
-        }),
+      add: (line, quantity = 1) => save((current) => addLine(current, { ...line, quantity })),
       setQuantity: (productId, quantity) =>
         save((current) =>
           current.map((l) => (l.productId === productId ? { ...l, quantity: Math.min(quantity, l.stock) } : l)),

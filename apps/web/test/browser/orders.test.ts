@@ -4,7 +4,7 @@
 // that sold out meanwhile. Screenshots at desktop and phone widths.
 import { createProduct, updateProduct } from '@shop/db';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fitsWidth, screenshot, signIn, useBrowserShop } from './harness.ts';
+import { fitsWidth, PASSWORDS, screenshot, signIn, useBrowserShop } from './harness.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture helper named like a hook, not a React hook
 const browserShop = useBrowserShop();
@@ -154,5 +154,26 @@ describe('buying in the shop', () => {
     await expect.poll(() => page.locator('.status').first().textContent()).toBe('Cancelled');
     await page.goto(`${origin}/account`);
     await expect.poll(() => page.getByTestId(`balance-${shop.alice.accountId}`).textContent()).toBe('$100.00');
+  });
+
+  it('keeps what a guest put in the cart when they sign in to check out, and not after they sign out', async () => {
+    const atlas = await product('Pocket Atlas', '12.00', 4);
+    await page.goto(`${origin}/products/${atlas.id}`);
+    await page.getByRole('button', { name: 'Add Pocket Atlas to the cart' }).click();
+    await expect.poll(cartCount).toBe('1');
+    await page.goto(`${origin}/cart`);
+    await page.locator('main').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Username or email').fill('alice');
+    await page.getByLabel('Password').fill(PASSWORDS.alice);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/cart$/);
+    await page.getByRole('link', { name: 'Pocket Atlas' }).waitFor();
+    expect(await cartCount()).toBe('1');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.waitForURL(/\/orders\/\d+$/);
+    await expect.poll(cartCount).toBe('0');
+    // Signed out, the browser holds no cart of anyone's.
+    await page.getByRole('button', { name: 'Sign out (alice)' }).click();
+    await expect.poll(cartCount).toBe('0');
   });
 });
