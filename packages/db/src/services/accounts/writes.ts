@@ -128,10 +128,10 @@ export async function transferFunds(
   const replay = await findReplay(em, request, amount, scope);
   if (replay) return replay;
 
-  return retrying(em, async () => {
+  const outcome = await retrying(em, async () => {
     try {
-      return await unitOfWork(em, async (tx) => {
-        const id = await recordMovement(
+      return await unitOfWork(em, (tx) =>
+        recordMovement(
           tx,
           {
             kind: 'transfer',
@@ -141,9 +141,8 @@ export async function transferFunds(
             idempotencyKey: request.idempotencyKey ?? null,
           },
           scope,
-        );
-        return { transfer: await getTransfer(tx, id, scope), replayed: false };
-      });
+        ),
+      );
     } catch (error) {
       // A concurrent request with the same idempotency key won the race: report its transfer.
       if (error instanceof ConflictError && error.field === 'idempotencyKey') {
@@ -153,4 +152,6 @@ export async function transferFunds(
       throw error;
     }
   });
+  // The answer is read after the commit, so the two accounts' locks are not held over that read.
+  return typeof outcome === 'number' ? { transfer: await getTransfer(em, outcome, scope), replayed: false } : outcome;
 }

@@ -132,7 +132,7 @@ export async function checkout(em: EntityManager, buyerId: number, request: Chec
   if (replay) return replay;
   const revenue = await revenueAccountId(em);
 
-  return retrying(em, async () => {
+  const outcome = await retrying(em, async () => {
     try {
       return await unitOfWork(em, async (tx) => {
         for (const line of lines) await takeStock(tx, line);
@@ -177,7 +177,7 @@ export async function checkout(em: EntityManager, buyerId: number, request: Chec
         }
         await tx.flush();
         if (toCents(total) > 0n) await writeLedgerRow(tx, { ...payment, orderId: order.id });
-        return { order: await getOrder(tx, order.id, 'any'), replayed: false };
+        return order.id;
       });
     } catch (error) {
       // A concurrent checkout with the same key won the race: report its order.
@@ -188,6 +188,8 @@ export async function checkout(em: EntityManager, buyerId: number, request: Chec
       throw error;
     }
   });
+  // The answer is read after the commit, so the stock and account locks are not held over that read.
+  return typeof outcome === 'number' ? { order: await getOrder(em, outcome, 'any'), replayed: false } : outcome;
 }
 
 /** A free order still names an account of the buyer's own. */

@@ -34,11 +34,12 @@ async function buildUser(em: EntityManager, input: NewUser) {
 }
 
 export async function createUser(em: EntityManager, input: NewUser): Promise<UserView> {
-  return unitOfWork(em, async (tx) => {
+  const id = await unitOfWork(em, async (tx) => {
     const user = await buildUser(tx, input);
     await tx.flush();
-    return getUser(tx, user.id, 'any');
+    return user.id;
   });
+  return getUser(em, id, 'any'); // after the commit: no write lock held over the read
 }
 
 /** All or nothing: any username/email taken (in the batch itself or in the database) rejects the whole batch. */
