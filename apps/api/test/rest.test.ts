@@ -282,6 +282,15 @@ describe('REST', () => {
         data: { domain: { kind: 'OUT_OF_STOCK', productId: globe, available: 1 } },
       },
     });
+    // A line naming a product that does not exist: 404, and which one.
+    const unknown = await api('POST', '/orders', {
+      ...keyed('rest-cart-0004'),
+      body: { ...cart, lines: [{ productId: 999_999, quantity: 1 }] },
+    });
+    expect(unknown).toMatchObject({
+      status: 404,
+      json: { code: 'NOT_FOUND', data: { domain: { kind: 'NOT_FOUND', productId: 999_999, available: null } } },
+    });
     expect((await api('GET', '/orders/{id}', { ...as(annToken), params: placed })).json.lines).toEqual([
       expect.objectContaining({ productId: globe, productName: 'Globe', quantity: 1, unitPrice: '10.00' }),
     ]);

@@ -5,6 +5,7 @@ import {
   authenticate,
   DomainError,
   type EntityManager,
+  NotFoundError,
   type Orm,
   OutOfStockError,
   type Principal,
@@ -105,10 +106,17 @@ function domainErrorDetails(error: DomainError) {
     kind: error.kind,
     field: 'field' in error && typeof error.field === 'string' ? error.field : null,
     conflicts: 'conflicts' in error && Array.isArray(error.conflicts) ? error.conflicts : null,
-    // OUT_OF_STOCK: which product, and how many are left, so a cart can say so beside the line.
-    productId: error instanceof OutOfStockError ? error.productId : null,
+    // Which product (OUT_OF_STOCK, or a product NOT_FOUND), and how many are left, so a cart can say so
+    // beside the line.
+    productId: error instanceof OutOfStockError ? error.productId : missingProductId(error),
     available: error instanceof OutOfStockError ? error.available : null,
   };
+}
+
+function missingProductId(error: DomainError): number | null {
+  return error instanceof NotFoundError && error.entity === 'product' && typeof error.key === 'number'
+    ? error.key
+    : null;
 }
 
 export const router = t.router;

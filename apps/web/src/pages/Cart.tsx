@@ -159,14 +159,15 @@ function refusal(error: unknown, lines: { productId: number; name: string }[]): 
   const problem = describeProblem(error);
   const domain = (error as { data?: { domain?: { productId?: number | null; available?: number | null } } }).data
     ?.domain;
+  const name = lines.find((line) => line.productId === domain?.productId)?.name;
   if (problem.kind === 'OUT_OF_STOCK') {
-    const name = lines.find((line) => line.productId === domain?.productId)?.name ?? 'a product';
     return domain?.available
-      ? `Only ${domain.available} left of ${name}: lower the quantity and try again.`
-      : `${name} has just sold out: remove it from your cart.`;
+      ? `Only ${domain.available} left of ${name ?? 'a product'}: lower the quantity and try again.`
+      : `${name ?? 'A product'} has just sold out: remove it from your cart.`;
   }
   if (problem.kind === 'INSUFFICIENT_FUNDS')
     return 'This account does not hold enough money for the order: choose another, or ask the shop for a top-up.';
-  if (problem.kind === 'NOT_FOUND') return 'A product in your cart is no longer sold: remove it and try again.';
+  if (problem.kind === 'NOT_FOUND')
+    return `${name ?? 'A product in your cart'} is no longer sold: remove it and try again.`;
   return problem.message;
 }
