@@ -128,9 +128,10 @@ export async function transferFunds(
   const replay = await findReplay(em, request, amount, scope);
   if (replay) return replay;
 
-  const outcome = await retrying(em, async () => {
-    try {
-      return await unitOfWork(em, (tx) =>
+  let id: number;
+  try {
+    id = await retrying(em, () =>
+      unitOfWork(em, (tx) =>
         recordMovement(
           tx,
           {
@@ -142,16 +143,16 @@ export async function transferFunds(
           },
           scope,
         ),
-      );
-    } catch (error) {
-      // A concurrent request with the same idempotency key won the race: report its transfer.
-      if (error instanceof ConflictError && error.field === 'idempotencyKey') {
-        const winner = await findReplay(em, request, amount, scope);
-        if (winner) return winner;
-      }
-      throw error;
+      ),
+    );
+  } catch (error) {
+    // A concurrent request with the same idempotency key won the race: report its transfer.
+    if (error instanceof ConflictError && error.field === 'idempotencyKey') {
+      const winner = await findReplay(em, request, amount, scope);
+      if (winner) return winner;
     }
-  });
+    throw error;
+  }
   // The answer is read after the commit, so the two accounts' locks are not held over that read.
-  return typeof outcome === 'number' ? { transfer: await getTransfer(em, outcome, scope), replayed: false } : outcome;
+  return { transfer: await getTransfer(em, id, scope), replayed: false };
 }

@@ -132,9 +132,10 @@ export async function checkout(em: EntityManager, buyerId: number, request: Chec
   if (replay) return replay;
   const revenue = await revenueAccountId(em);
 
-  const outcome = await retrying(em, async () => {
-    try {
-      return await unitOfWork(em, async (tx) => {
+  let id: number;
+  try {
+    id = await retrying(em, () =>
+      unitOfWork(em, async (tx) => {
         for (const line of lines) await takeStock(tx, line);
         // Read after the rows are locked: the prices are the ones of the moment the stock was taken.
         const decode = rowDecoder(tx);
@@ -178,18 +179,18 @@ export async function checkout(em: EntityManager, buyerId: number, request: Chec
         await tx.flush();
         if (toCents(total) > 0n) await writeLedgerRow(tx, { ...payment, orderId: order.id });
         return order.id;
-      });
-    } catch (error) {
-      // A concurrent checkout with the same key won the race: report its order.
-      if (error instanceof ConflictError && error.field === 'idempotencyKey') {
-        const winner = await findReplay(em, buyerId, { ...request, idempotencyKey: key }, lines);
-        if (winner) return winner;
-      }
-      throw error;
+      }),
+    );
+  } catch (error) {
+    // A concurrent checkout with the same key won the race: report its order.
+    if (error instanceof ConflictError && error.field === 'idempotencyKey') {
+      const winner = await findReplay(em, buyerId, { ...request, idempotencyKey: key }, lines);
+      if (winner) return winner;
     }
-  });
+    throw error;
+  }
   // The answer is read after the commit, so the stock and account locks are not held over that read.
-  return typeof outcome === 'number' ? { order: await getOrder(em, outcome, 'any'), replayed: false } : outcome;
+  return { order: await getOrder(em, id, 'any'), replayed: false };
 }
 
 /** A free order still names an account of the buyer's own. */
