@@ -2,7 +2,7 @@
 // 207/400/404), the raw baseline answers the same JSON as the API (else the comparison is unfair), and no
 // checkout sells more than there is when every connection buys the same scarce product at once.
 import { isDeepStrictEqual } from 'node:util';
-import type { LoadRequest } from './load.ts';
+import { type LoadRequest, mutation } from './load.ts';
 
 async function get(origin: string, request: LoadRequest) {
   const response = await fetch(`${origin}${request.path}`, { signal: AbortSignal.timeout(10_000) });
@@ -70,16 +70,15 @@ export async function checkNoOversell(o: {
   const client = async () => {
     while (sent < o.requests) {
       const n = sent++;
-      const response = await fetch(`${o.origin}/trpc/orders.checkout`, {
-        method: 'POST',
+      const request = mutation('orders.checkout', {
+        accountId: o.accountId,
+        lines: [{ productId: o.productId, quantity: 1 }],
+        idempotencyKey: `oversell-${process.pid}-${n}`,
+      });
+      const response = await fetch(`${o.origin}${request.path}`, {
+        method: request.method,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${o.token}` },
-        body: JSON.stringify({
-          json: {
-            accountId: o.accountId,
-            lines: [{ productId: o.productId, quantity: 1 }],
-            idempotencyKey: `oversell-${process.pid}-${n}`,
-          },
-        }),
+        body: request.body,
         signal: AbortSignal.timeout(30_000),
       });
       const body = (await response.json()) as { error?: { json?: { data?: { domain?: { kind?: string } } } } };
