@@ -38,6 +38,12 @@ export const textLimits = {
   text: 10_000,
 } as const;
 
+/**
+ * The deepest nesting of a JSON column's value (product metadata), on every dialect: MariaDB's JSON_VALID
+ * check refuses 32 levels and more, PostgreSQL and SQLite would store any depth.
+ */
+export const MAX_JSON_DEPTH = 16;
+
 /** The largest id the INTEGER primary and foreign keys hold (2^31 − 1): a larger one never reaches SQL. */
 export const MAX_ID = 2_147_483_647;
 

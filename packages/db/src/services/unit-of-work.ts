@@ -1,10 +1,19 @@
 // The services' one rule: each aggregate's `reads.ts` answers with one statement per read through
 // `kysely(em)`, its rows mapped by the one mapper of their view; its `writes.ts` changes rows in units of work
-// (entities, native updates) and returns the result through that same read, inside the transaction. A
-// service that touches one user's rows takes a required `Scope`.
-import { DeadlockException, type EntityName, type FilterQuery, LockWaitTimeoutException } from '@mikro-orm/core';
+// (entities, native updates) and returns the result through that same read: inside the transaction when
+// the answer must match what was written under its locks, after the commit when no lock needs holding over
+// the read (a new user, a transfer, a checkout). A service that touches one user's rows takes a required
+// `Scope`.
+import {
+  DeadlockException,
+  type EntityName,
+  type FilterQuery,
+  LockWaitTimeoutException,
+  type Primary,
+} from '@mikro-orm/core';
 import { translateErrors } from '../driver/driver-errors.ts';
 import type { EntityManager } from '../driver/orm.ts';
+import { refuseNulIn } from '../driver/text-guard.ts';
 import { foundOrFail } from './not-found.ts';
 
 /**
@@ -13,6 +22,16 @@ import { foundOrFail } from './not-found.ts';
  */
 export function unitOfWork<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   return translateErrors(() => em.transactional(work));
+}
+
+/**
+ * A write of exactly one INSERT: the database makes a single statement atomic on its own, so it runs without
+ * BEGIN/COMMIT (two round trips fewer). What a flush would check is checked (no NUL in text, JSON within its
+ * depth), and driver exceptions come out as domain errors as in `unitOfWork`. Returns the new row's key.
+ */
+export async function insertOne<T extends object>(em: EntityManager, entity: T): Promise<Primary<T>> {
+  refuseNulIn(entity);
+  return translateErrors(() => em.insert(entity));
 }
 
 /** Raw driver codes of the same failures, from statements that bypass MikroORM's exception mapping (Kysely):

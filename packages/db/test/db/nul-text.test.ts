@@ -4,6 +4,7 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { InvalidError } from '../../src/domain/errors.ts';
+import { MAX_JSON_DEPTH } from '../../src/domain/limits.ts';
 import { Category, Product, User, UserProfile } from '../../src/entities/index.ts';
 import { createCategory } from '../../src/services/categories/writes.ts';
 import { createProduct, createProducts, updateProduct } from '../../src/services/products/writes.ts';
@@ -64,5 +65,39 @@ describe('NUL characters in text', () => {
     const stored = await em().findOneOrFail(Product, product.id);
     expect(stored.name).toBe('Atlas');
     expect(stored.metadata).toEqual({ tags: ['maps'] });
+  });
+});
+
+describe('JSON metadata depth', () => {
+  /** `{ "a": { "a": … 1 } }`, `levels` objects deep. */
+  const nested = (levels: number): Record<string, unknown> => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value as Record<string, unknown>;
+  };
+
+  it(`is held to ${MAX_JSON_DEPTH} levels on every dialect, before the database, naming metadata`, async () => {
+    const category = await createCategory(em(), 'Books');
+    const product = await createProduct(em(), {
+      name: 'Deep',
+      price: '1.00',
+      categoryId: category.id,
+      metadata: nested(MAX_JSON_DEPTH),
+    });
+    for (const levels of [MAX_JSON_DEPTH + 1, 32, 2_000]) {
+      // Before: MariaDB "the change violates check" without a field; PostgreSQL and SQLite stored it.
+      const error = await updateProduct(em(), product.id, { metadata: nested(levels) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidError);
+      expect(error).toMatchObject({
+        field: 'metadata',
+        message: `metadata must not nest deeper than ${MAX_JSON_DEPTH} levels`,
+      });
+      const bulk = await createProducts(em(), [
+        { name: 'Bulk', price: '1.00', categoryId: category.id, metadata: nested(levels) },
+      ]).catch((e: unknown) => e);
+      expect(bulk).toMatchObject({ field: 'metadata' });
+    }
+    const stored = await em().findOneOrFail(Product, product.id);
+    expect(stored.metadata).toEqual(nested(MAX_JSON_DEPTH));
   });
 });

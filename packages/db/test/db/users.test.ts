@@ -14,7 +14,7 @@ import {
   updateUser,
 } from '../../src/services/users/writes.ts';
 
-const { em } = useTestDatabase();
+const { em, db } = useTestDatabase();
 
 const alice = { username: 'alice', email: 'Alice@Example.com' };
 
@@ -34,6 +34,16 @@ describe('users service', () => {
     expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyPassword(stored.passwordHash ?? '', 'correct horse battery')).toBe(true);
     expect(await verifyPassword(stored.passwordHash ?? '', 'wrong')).toBe(false);
+  });
+
+  it('creates a user with one INSERT (atomic on its own: no BEGIN/COMMIT) and reads the answer after it', async () => {
+    const before = db().queries.length;
+    const user = await createUser(em(), alice);
+    const statements = db()
+      .queries.slice(before)
+      .map((sql) => sql.split(' ')[0]?.toLowerCase());
+    expect(statements).toEqual(['insert', 'select']);
+    expect(await getUser(em(), user.id, 'any')).toEqual(user);
   });
 
   it('reports the conflicting field for a duplicate username or email (any case)', async () => {

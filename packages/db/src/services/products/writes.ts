@@ -70,12 +70,14 @@ export async function createProducts(em: EntityManager, inputs: NewProduct[]): P
       createdAt: now,
       updatedAt: now,
     }));
-    // A native bulk insert: no flush, so the NUL check the flush applies is applied here.
-    for (const row of rows) refuseNul(row);
+    // A native bulk insert: no flush, so the NUL and depth checks the flush applies are applied here.
+    for (const row of rows) refuseNul(row, JSON_PROPERTIES);
     await tx.insertMany(Product, rows);
     return inputs.length;
   });
 }
+
+const JSON_PROPERTIES: ReadonlySet<string> = new Set(['metadata']);
 
 export type ProductPatch = Partial<NewProduct>;
 

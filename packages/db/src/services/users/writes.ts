@@ -8,7 +8,7 @@ import type { EntityManager } from '../../driver/orm.ts';
 import { kysely } from '../../driver/sql.ts';
 import { Account, Session, User } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
-import { retrying, unitOfWork } from '../unit-of-work.ts';
+import { insertOne, retrying, unitOfWork } from '../unit-of-work.ts';
 import { type Actor, keepAnActiveAdmin } from './admins.ts';
 import { getUser, getUsers, normalizeEmail, type UserView } from './reads.ts';
 
@@ -20,13 +20,22 @@ export interface NewUser {
 }
 
 /** A new managed user from whitelisted fields; the password is hashed by the caller (outside any transaction). */
-export function newUserEntity(em: EntityManager, input: Omit<NewUser, 'password'>, passwordHash: string | null) {
-  return em.create(User, {
-    username: input.username.trim(),
-    email: normalizeEmail(input.email),
-    passwordHash,
-    isActive: input.isActive ?? true,
-  });
+export function newUserEntity(
+  em: EntityManager,
+  input: Omit<NewUser, 'password'>,
+  passwordHash: string | null,
+  { persist = true } = {},
+) {
+  return em.create(
+    User,
+    {
+      username: input.username.trim(),
+      email: normalizeEmail(input.email),
+      passwordHash,
+      isActive: input.isActive ?? true,
+    },
+    { persist },
+  );
 }
 
 async function buildUser(em: EntityManager, input: NewUser) {
@@ -34,12 +43,9 @@ async function buildUser(em: EntityManager, input: NewUser) {
 }
 
 export async function createUser(em: EntityManager, input: NewUser): Promise<UserView> {
-  const id = await unitOfWork(em, async (tx) => {
-    const user = await buildUser(tx, input);
-    await tx.flush();
-    return user.id;
-  });
-  return getUser(em, id, 'any'); // after the commit: no write lock held over the read
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const id = await insertOne(em, newUserEntity(em, input, passwordHash, { persist: false }));
+  return getUser(em, id, 'any');
 }
 
 /** All or nothing: any username/email taken (in the batch itself or in the database) rejects the whole batch. */
