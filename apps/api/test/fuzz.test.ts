@@ -46,6 +46,7 @@ import {
   type RenderedRequest,
   renderRequest,
 } from './support/fuzz-inputs.ts';
+import { ENGINE_LEAKS, SQL_LEAKS, STACK_LEAKS } from './support/leaks.ts';
 
 const { db } = useTestDatabase();
 
@@ -266,39 +267,6 @@ class World {
 // ---------------------------------------------------------------------------------------------------------
 // What every response must satisfy.
 
-/** Stack traces and source locations. */
-const STACK_LEAKS: RegExp[] = [
-  /\n\s*at\s/,
-  / {4}at\s/,
-  /\bat (async )?[\w$.<>]+ \(/,
-  /\.(ts|js|mjs|cjs):\d+/,
-  /node_modules/,
-  /file:\/\//,
-  /\/work\//,
-];
-
-/** SQL text, driver messages, and schema internals (constraint and index names). */
-const SQL_LEAKS: RegExp[] = [
-  /\b(select|insert|update|delete)\b[\s\S]{0,300}?\b(from|into|set|where)\b/i,
-  /SQLITE_[A-Z]/,
-  /syntax error/i,
-  /constraint failed/i,
-  /violates [\w -]*constraint/i,
-  /duplicate key value/i,
-  /null value in column/i,
-  /invalid input syntax/i,
-  /invalid byte sequence/i,
-  /unsupported Unicode escape sequence/i,
-  /relation "[^"]*"/i,
-  /column "[^"]*"/i,
-  /out of range for type/i,
-  /value too long for type/i,
-  /numeric field overflow/i,
-  /\b[a-z]+(_[a-z]+)*_(pkey|fkey|key|check|unique)\b/,
-  /\bidx_\w+/,
-  /\b\w*(Driver|ConstraintViolation|QueryFailed|DatabaseError)\w*(Exception|Error)\b/,
-];
-
 /** Keys no output may carry. */
 const SECRET_KEYS = new Set(['passwordHash', 'password_hash', 'tokenHash', 'token_hash']);
 
@@ -430,6 +398,8 @@ function inspect(
         if (leaksIn(text, STACK_LEAKS, echoes).length) problems.push(`stack trace in error${where}: ${truncate(text)}`);
         if (leaksIn(text, SQL_LEAKS, echoes).length)
           problems.push(`SQL/schema text in error${where}: ${truncate(text)}`);
+        if (leaksIn(text, ENGINE_LEAKS, echoes).length)
+          problems.push(`JavaScript engine text in error${where}: ${truncate(text)}`);
       }
     }
     if ('output' in item) {

@@ -13,6 +13,7 @@ import type { OpenAPIObject } from 'trpc-to-openapi';
 import type { ZodType } from 'zod';
 import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
+import { checkInput } from '../trpc/input-decoder.ts';
 import { appRouter } from '../trpc/router.ts';
 import { openApiDocument, type Procedure, REST_PREFIX, restProcedures } from './openapi.ts';
 
@@ -24,8 +25,14 @@ const unwrap = (schema: unknown) => {
   return inner;
 };
 
-/** The zod type of one input field, without optional/nullable/default wrappers (on the object too). */
-const fieldType = (input: ZodType | undefined, key: string) => unwrap(unwrap(input)?.shape?.[key])?.def.type;
+/** The input's fields (an object schema's shape, without wrappers); none for other inputs. */
+const fieldsOf = (input: ZodType | undefined): Record<string, unknown> => unwrap(input)?.shape ?? {};
+
+/** The zod type of one input field, without optional/nullable/default wrappers; own fields only (never `constructor`). */
+const fieldType = (input: ZodType | undefined, key: string) => {
+  const fields = fieldsOf(input);
+  return Object.hasOwn(fields, key) ? unwrap(fields[key])?.def.type : undefined;
+};
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
@@ -52,15 +59,29 @@ function fromStrings(input: ZodType | undefined, values: Record<string, unknown>
   return converted;
 }
 
+/** A query parameter the route does not take is refused (a misspelt `perpage` would otherwise do nothing). */
+function refuseUnknownQueryKeys(input: ZodType | undefined, query: Record<string, unknown>): void {
+  const fields = fieldsOf(input);
+  for (const rawKey of Object.keys(query)) {
+    if (Object.hasOwn(fields, camel(rawKey))) continue;
+    const taken = Object.keys(fields);
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `unknown query parameter "${rawKey}": this route takes ${taken.length ? taken.join(', ') : 'none'}`,
+    });
+  }
+}
+
 function inputOf(procedure: Procedure, request: FastifyRequest): unknown {
   const schema = procedure._def.inputs[0];
-  if (!schema) return undefined;
-  const params = fromStrings(schema, request.params as Record<string, unknown>);
   const method = request.method;
-  if (method === 'GET' || method === 'DELETE') {
-    return { ...fromStrings(schema, request.query as Record<string, unknown>), ...params };
-  }
+  if (!schema) return undefined; // a route without input ignores its query (a probe's cache buster)
+  const query = request.query as Record<string, unknown>;
+  if (method === 'GET' || method === 'DELETE') refuseUnknownQueryKeys(schema, query);
+  const params = fromStrings(schema, request.params as Record<string, unknown>);
+  if (method === 'GET' || method === 'DELETE') return { ...fromStrings(schema, query), ...params };
   const body = request.body ?? {};
+  checkInput(body);
   if (typeof body !== 'object' || Array.isArray(body)) return body; // zod answers 400
   return { ...(body as Record<string, unknown>), ...params };
 }
@@ -120,8 +141,9 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
       url: meta.openapi.path.replace(/\{(\w+)\}/g, ':$1'),
       handler: async (request, reply) => {
         const ctx = contextOf(request);
-        const input = inputOf(procedure, request);
+        let input: unknown;
         try {
+          input = inputOf(procedure, request);
           const type = procedure._def.type === 'query' ? 'query' : 'mutation';
           const data = await callTRPCProcedure({
             router: appRouter,

@@ -4,12 +4,10 @@
 // superjson does. Anything else (Map, BigInt, NaN, a shared reference, …) goes to superjson itself, so
 // the output is always what superjson.serialize would give, and clients decode it with superjson.
 import superjson from 'superjson';
+import { decodeInput, PROTOTYPE_KEYS } from './input-decoder.ts';
 
 type SuperJSONResult = ReturnType<typeof superjson.serialize>;
 type Annotation = ['Date'] | ['undefined'];
-
-/** Keys superjson refuses to serialize (its prototype-pollution guard throws on them). */
-export const SUPERJSON_REFUSED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Thrown inside the walk when a value needs superjson's full type registry. */
 const NEEDS_SUPERJSON = Symbol('needs superjson');
@@ -64,7 +62,7 @@ export function serializeOutput(value: unknown): SuperJSONResult {
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(current)) {
           // superjson refuses these keys (prototype pollution guard): it decides what happens.
-          if (SUPERJSON_REFUSED_KEYS.has(key)) throw NEEDS_SUPERJSON;
+          if (PROTOTYPE_KEYS.has(key)) throw NEEDS_SUPERJSON;
           out[key] = walk((current as Record<string, unknown>)[key], `${prefix}${escapeKey(key)}`);
         }
         return out;
@@ -83,34 +81,8 @@ export function serializeOutput(value: unknown): SuperJSONResult {
   }
 }
 
-// Inputs never need superjson's class, custom or symbol annotations (nothing registers any), and on an
-// unknown name superjson recurses until the stack overflows: ~10-15 ms of CPU for a 100-byte request.
-const REFUSED_ANNOTATIONS = new Set(['class', 'custom', 'symbol']);
-
-/** Throws on meta annotations superjson could not apply, before superjson recurses on them. */
-function checkInputMeta(tree: unknown, depth = 0): void {
-  if (depth > 64) throw new TypeError('malformed input: superjson meta nests too deeply');
-  if (Array.isArray(tree)) {
-    if (typeof tree[0] === 'string' && REFUSED_ANNOTATIONS.has(tree[0])) {
-      throw new TypeError(`malformed input: superjson "${tree[0]}" annotations are not accepted`);
-    }
-    for (const item of tree) checkInputMeta(item, depth + 1);
-  } else if (tree !== null && typeof tree === 'object') {
-    for (const [key, value] of Object.entries(tree)) {
-      if (key === '') throw new TypeError('malformed input: superjson meta with an empty path');
-      checkInputMeta(value, depth + 1);
-    }
-  }
-}
-
-/** tRPC's transformer: superjson for inputs (checked first), the one-pass encoder for outputs (same wire format). */
+/** tRPC's transformer: the bounded decoder for inputs, the one-pass encoder for outputs (superjson's wire format). */
 export const transformer = {
-  input: {
-    serialize: superjson.serialize.bind(superjson),
-    deserialize: (payload: Parameters<typeof superjson.deserialize>[0]) => {
-      checkInputMeta((payload as { meta?: { values?: unknown } } | undefined)?.meta?.values);
-      return superjson.deserialize(payload);
-    },
-  },
+  input: { serialize: superjson.serialize.bind(superjson), deserialize: decodeInput },
   output: { serialize: serializeOutput, deserialize: superjson.deserialize.bind(superjson) },
 };

@@ -794,6 +794,20 @@ const HOSTILE_META: readonly string[] = [
   '[]',
   'null',
   '{"values":{"id":["Date"]},"referentialEqualities":{"":["id"]}}',
+  // A bare string where superjson expects an annotation array: it walks the string's characters forever.
+  '{"values":{"perPage":"Date"}}',
+  '{"values":{"id":"Date"}}',
+  '{"values":"Date"}',
+  '{"values":{"id":["typed-array","Int8Array"]}}',
+  '{"values":{"id":[["typed-array","Int8Array"]]}}',
+  '{"values":{"id":["bigint"]}}',
+  '{"values":{"id":[["custom","x"],{"a":["Date"]}]}}',
+  '{"values":{"id":["map",{"0.0":["Date"]}]}}',
+  '{"values":{"items.99999999":["undefined"]}}',
+  '{"values":{"a\\\\x":["Date"]},"v":1}',
+  '{"values":{"id":null}}',
+  `{"values":{"id":${'["Date",'.repeat(2_000)}{}${']'.repeat(2_000)}}}`,
+  `{"values":${'{"a":'.repeat(2_000)}["Date"]${'}'.repeat(2_000)}}`,
 ];
 
 /** Bodies and `input` strings that are not (valid) superjson. */
@@ -831,6 +845,9 @@ const MALFORMED_TEXT: readonly string[] = [
   '{"json":{"constructor":{"prototype":{"polluted":"yes"}}}}',
   '{"__proto__":{"polluted":"yes"},"json":{}}',
   '{"json":{"a":{"b":{"__proto__":{"polluted":"yes"}}}}}',
+  '{"json":{},"meta":null}',
+  '{"json":{},"meta":"x"}',
+  '{"json":{},"meta":{"values":{"perPage":"Date"}}}',
 ];
 
 // Not multipart/form-data: tRPC's fastify adapter hands such bodies on as the raw stream and accepts only a
@@ -862,6 +879,9 @@ const RAW_QUERIES: readonly string[] = [
   'batch=1&input=%7B%220%22%3A%7B%22json%22%3A%7B%7D%7D%2C%22__proto__%22%3A%7B%7D%7D',
   'batch=1&input=%7B%22-1%22%3A%7B%7D%2C%221e3%22%3A%7B%7D%7D',
   'batch=0&input=%7B%7D',
+  // A null batch entry, and a batch entry whose meta is a bare string.
+  'batch=1&input=%7B%220%22%3Anull%7D',
+  'batch=1&input=%7B%220%22%3A%7B%22json%22%3A%7B%7D%2C%22meta%22%3A%7B%22values%22%3A%7B%22a%22%3A%22Date%22%7D%7D%7D%7D',
   `input=${'%7B'.repeat(5_000)}`,
 ];
 

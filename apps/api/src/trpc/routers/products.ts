@@ -7,6 +7,7 @@ import {
   listProducts,
   listProductsByCursor,
   MAX_CURSOR_LENGTH,
+  MAX_JSON_DEPTH,
   MAX_PER_PAGE,
   productSummaries,
   textLimits,
@@ -15,18 +16,19 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure, dbProcedure } from '../init.ts';
+import { PROTOTYPE_KEYS } from '../input-decoder.ts';
 import { rest } from '../rest-meta.ts';
 import { id, idInput, longText, MAX_BATCH, name, pageInput, price, text } from '../schemas.ts';
 import { deleted, pageOf, productCursorPage, productView } from '../views.ts';
-import { SUPERJSON_REFUSED_KEYS } from '../wire-format.ts';
 
-// Metadata is free-form JSON, with two things refused on the way in, each with its path: NUL characters (as
-// every text column refuses them) and keys superjson, the wire format, would never serialize back (its
-// prototype-pollution guard). zod drops `__proto__` keys as it copies; fastify's JSON parser refuses them.
+// Metadata is free-form JSON, with three things refused on the way in, each with its path: NUL characters (as
+// every text column refuses them), keys that name an object's prototype (superjson, the wire format, would
+// never serialize them back), and nesting deeper than MAX_JSON_DEPTH (MariaDB's JSON check refuses 32 levels;
+// the limit is the same on every dialect).
 const refuseWireKey = (key: string) =>
-  SUPERJSON_REFUSED_KEYS.has(key) ? `the key "${key}" is not allowed in metadata` : undefined;
+  PROTOTYPE_KEYS.has(key) ? `the key "${key}" is not allowed in metadata` : undefined;
 const metadata = z.record(z.string(), z.json()).superRefine((value, ctx) => {
-  const problem = findNul(value, { refuseKey: refuseWireKey });
+  const problem = findNul(value, { refuseKey: refuseWireKey, maxDepth: MAX_JSON_DEPTH });
   if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 /** The INTEGER column's ceiling, rounded down to something a person would type. */
