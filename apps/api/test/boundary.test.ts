@@ -71,6 +71,25 @@ describe('ownership in the statements themselves', () => {
     });
     await expect(replayByAlice).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('scopes keys to the caller: a key someone else used neither blocks a transfer nor says it exists', async () => {
+    const key = 'alice-next-key-1';
+    const first = await callerFor(db(), { token: alice.token }).accounts.transfer({
+      fromAccountId: alice.accountId,
+      toAccountId: bob.accountId,
+      amount: '1.00',
+      idempotencyKey: key,
+    });
+    // Bob sends his own transfer with Alice's key: a new transfer of his (before: 409 "already taken").
+    const bobs = await callerFor(db(), { token: bob.token }).accounts.transfer({
+      fromAccountId: bob.accountId,
+      toAccountId: alice.accountId,
+      amount: '2.00',
+      idempotencyKey: key,
+    });
+    expect(bobs).toMatchObject({ replayed: false, transfer: { fromAccountId: bob.accountId, amount: '2.00' } });
+    expect(bobs.transfer.id).not.toBe(first.transfer.id);
+  });
 });
 
 describe('driver exceptions at the boundary', () => {

@@ -48,6 +48,15 @@ const NOT_FOUND = JSON.stringify({
   error: 'not found: procedures are served under /trpc/<router>.<procedure>, REST routes under /api (see /api/docs)',
 });
 
+/** Every value of one header, one per line sent (node joins repeated unknown headers with ", "). */
+function headerValues(rawHeaders: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]?.toLowerCase() === name) values.push(rawHeaders[i + 1] ?? '');
+  }
+  return values;
+}
+
 /** A client's `x-request-id` when it is a plausible id (never trusted blindly into logs), else a UUID. */
 function requestIdOf(req: http.IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
@@ -125,7 +134,7 @@ export function createApiServer({
       log: req.log as Logger,
       authorization: req.headers.authorization,
       clientAddress: req.socket.remoteAddress,
-      idempotencyKey: req.headers['idempotency-key'],
+      idempotencyKeys: headerValues(req.raw.rawHeaders, 'idempotency-key'),
     });
   app.register(trpcPlugin, { prefix: '/trpc', contextOf, maxBatchSize });
   app.register(restPlugin, { prefix: REST_PREFIX, contextOf });

@@ -8,27 +8,35 @@ import { IDEMPOTENCY_KEY_MIN, idempotencyKey } from './schemas.ts';
 /** The header as the OpenAPI document declares it. */
 export const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKey.optional() });
 
-/** The body's key, else the Idempotency-Key header's, held to the same rules. */
-export function keyOf(fromInput: string | undefined, fromHeader: string | null): string | undefined {
-  if (fromInput !== undefined || fromHeader === null) return fromInput;
-  const parsed = idempotencyKey.safeParse(fromHeader);
+const badRequest = (message: string) => new TRPCError({ code: 'BAD_REQUEST', message });
+
+/**
+ * The one key of a call: the input's or the Idempotency-Key header's, held to the same rules. Two headers,
+ * or a header and an input key that differ, are refused: which one the client meant cannot be known.
+ */
+export function keyOf(fromInput: string | undefined, fromHeaders: readonly string[]): string | undefined {
+  if (fromHeaders.length > 1) {
+    throw badRequest(`send one Idempotency-Key header, not ${fromHeaders.length}`);
+  }
+  const header = fromHeaders[0];
+  if (header === undefined) return fromInput;
+  const parsed = idempotencyKey.safeParse(header);
   if (!parsed.success) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `the Idempotency-Key header must be ${IDEMPOTENCY_KEY_MIN} to ${textLimits.idempotencyKey} characters`,
-    });
+    throw badRequest(
+      `the Idempotency-Key header must be ${IDEMPOTENCY_KEY_MIN} to ${textLimits.idempotencyKey} characters`,
+    );
+  }
+  if (fromInput !== undefined && fromInput !== parsed.data) {
+    throw badRequest('the Idempotency-Key header and the idempotencyKey of the body differ: send one of them');
   }
   return parsed.data;
 }
 
 /** As `keyOf`, for procedures that cannot run without one (a checkout must never buy twice). */
-export function requiredKeyOf(fromInput: string | undefined, fromHeader: string | null): string {
-  const key = keyOf(fromInput, fromHeader);
+export function requiredKeyOf(fromInput: string | undefined, fromHeaders: readonly string[]): string {
+  const key = keyOf(fromInput, fromHeaders);
   if (key === undefined) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'an idempotency key is required: `idempotencyKey` in the input or the Idempotency-Key header',
-    });
+    throw badRequest('an idempotency key is required: `idempotencyKey` in the input or the Idempotency-Key header');
   }
   return key;
 }

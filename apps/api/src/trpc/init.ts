@@ -31,8 +31,8 @@ export interface Context {
   token: string | null;
   clientAddress: string;
   loginLimiter: LoginLimiter;
-  /** The `Idempotency-Key` header, if any (transfers use it when the input names no key). */
-  idempotencyKey: string | null;
+  /** Every `Idempotency-Key` header sent, in order (transfers and checkouts take one; two are refused). */
+  idempotencyKeys: readonly string[];
 }
 
 /** Reads `Authorization: Bearer <token>`. */
@@ -49,7 +49,7 @@ export function createContext(request: {
   requestId: string;
   authorization: string | undefined;
   clientAddress: string | undefined;
-  idempotencyKey?: string | string[] | undefined;
+  idempotencyKeys?: readonly string[];
 }): Context {
   return {
     orm: request.orm,
@@ -58,7 +58,7 @@ export function createContext(request: {
     requestId: request.requestId,
     token: bearerToken(request.authorization),
     clientAddress: request.clientAddress ?? 'unknown',
-    idempotencyKey: typeof request.idempotencyKey === 'string' ? request.idempotencyKey : null,
+    idempotencyKeys: request.idempotencyKeys ?? [],
   };
 }
 

@@ -19,8 +19,8 @@ export const Order = defineEntity({
     account: () => p.manyToOne(Account).deleteRule('restrict').index('idx_orders_account'),
     status: p.enum(orderStatuses).default('placed'),
     total: p.decimal().precision(12).scale(2),
-    // The checkout's key: the same key returns the same order instead of buying twice.
-    idempotencyKey: p.string().length(64).unique(),
+    // The checkout's key: the same key returns the same order instead of buying twice (unique per buyer).
+    idempotencyKey: p.string().length(64),
     shippedAt: timestamp().nullable(),
     deliveredAt: timestamp().nullable(),
     cancelledAt: timestamp().nullable(),
@@ -32,6 +32,9 @@ export const Order = defineEntity({
     { name: 'idx_orders_buyer', properties: ['buyer', 'id'] },
     { name: 'idx_orders_status', properties: ['status', 'id'] },
   ],
+  // Keys are the buyer's own: another buyer's key never collides (nor says that it exists). The key leads
+  // (driver errors name it).
+  uniques: [{ name: 'orders_idempotency_key_unique', properties: ['idempotencyKey', 'buyer'] }],
   checks: [{ name: 'orders_total_check', expression: 'total >= 0' }],
 });
 export type IOrder = InferEntity<typeof Order>;

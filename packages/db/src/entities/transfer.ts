@@ -25,8 +25,8 @@ export const Transfer = defineEntity({
     // Why an admin moved money in or out (required for top-ups and withdrawals).
     reason: p.string().length(200).nullable(),
     order: () => p.manyToOne(Order).deleteRule('restrict').nullable().index('idx_transfers_order'),
-    // A retried request with the same key is applied once (unique; NULLs do not collide).
-    idempotencyKey: p.string().length(64).nullable().unique(),
+    // A retried request with the same key is applied once: unique per debited account (see `uniques`).
+    idempotencyKey: p.string().length(64).nullable(),
     ...createdAtColumn,
   },
   // An account's ledger is read newest first from either side; PostgreSQL does not index FKs by itself.
@@ -34,6 +34,10 @@ export const Transfer = defineEntity({
     { name: 'idx_transfers_from', properties: ['fromAccount', 'createdAt'] },
     { name: 'idx_transfers_to', properties: ['toAccount', 'createdAt'] },
   ],
+  // Keys are the caller's: one user's key never collides with another's (nobody else debits their accounts),
+  // so nobody can block or probe someone else's next key. The key leads (driver errors name it); NULLs never
+  // collide.
+  uniques: [{ name: 'transfers_idempotency_key_unique', properties: ['idempotencyKey', 'fromAccount'] }],
   checks: [
     { name: 'transfers_amount_check', expression: 'amount > 0' },
     { name: 'transfers_distinct_accounts_check', expression: 'from_account_id <> to_account_id' },

@@ -190,7 +190,7 @@ describe('transferFunds', () => {
     });
     expect([await balance(a.id), await balance(b.id), await ledgerRows()]).toEqual(['90.00', '10.00', 1]);
 
-    for (const different of [{ amount: '11.00' }, { toAccountId: a.id, fromAccountId: b.id }]) {
+    for (const different of [{ amount: '11.00' }, { toAccountId: a.id + 1000 }]) {
       const error = await transferFunds(em(), { ...request, ...different }, 'any').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConflictError);
       expect(error).toMatchObject({ kind: 'CONFLICT', field: 'idempotencyKey' });
@@ -201,6 +201,14 @@ describe('transferFunds', () => {
     const other = await transferFunds(em(), { ...request, idempotencyKey: 'order-43-payment' }, 'any');
     expect(other.replayed).toBe(false);
     expect([await balance(a.id), await balance(b.id), await ledgerRows()]).toEqual(['80.00', '20.00', 2]);
+
+    // Keys are unique per debited account: the same key from b's account is b's own transfer.
+    const fromB = await transferFunds(em(), { ...request, fromAccountId: b.id, toAccountId: a.id }, 'any');
+    expect(fromB).toMatchObject({
+      replayed: false,
+      transfer: { fromAccountId: b.id, idempotencyKey: 'order-42-payment' },
+    });
+    expect([await balance(a.id), await balance(b.id), await ledgerRows()]).toEqual(['90.00', '10.00', 3]);
   });
 
   it('a key whose transfer failed can be used again', async () => {

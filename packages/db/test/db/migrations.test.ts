@@ -1,7 +1,8 @@
 // Migrations on each dialect: up from empty gives zero drift, down reverts one step at a time, up again works.
 // Migrations after the first two came later (add_sessions: authentication; add_login_throttles: sign-in
 // limits shared by all processes, and the duplicate idx_username_email dropped; add_shop: stock, orders and a
-// ledger row for every balance change, with existing rows carried over): down is checked step by step.
+// ledger row for every balance change, with existing rows carried over; idempotency_keys_per_caller: keys
+// unique per buyer and per debited account): down is checked step by step.
 import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDrift, migrationStatus, resetDatabase } from '../../src/driver/migrations.ts';
@@ -9,9 +10,17 @@ import { checkDrift, migrationStatus, resetDatabase } from '../../src/driver/mig
 // MariaDB's folder starts with one initial migration of the schema as it was when the dialect was added.
 const MIGRATIONS =
   testDialect === 'mariadb'
-    ? ['initial', 'add_shop']
-    : ['initial', 'add_last_login_at', 'add_sessions', 'add_login_throttles', 'add_shop'];
-const BEFORE_SHOP = MIGRATIONS.slice(0, -1);
+    ? ['initial', 'add_shop', 'idempotency_keys_per_caller']
+    : [
+        'initial',
+        'add_last_login_at',
+        'add_sessions',
+        'add_login_throttles',
+        'add_shop',
+        'idempotency_keys_per_caller',
+      ];
+const BEFORE_SHOP = MIGRATIONS.slice(0, -2);
+const KEYS = 'idempotency_keys_per_caller';
 const APP_TABLES = [
   'accounts',
   'categories',
@@ -105,14 +114,16 @@ describe.skipIf(unavailable)('migrations', () => {
         "insert into users (username, email, is_active, created_at, updated_at) values ('kept', 'kept@example.com', true, '2026-01-01', '2026-01-01')",
       );
 
+      await db.orm.migrator.down(); // idempotency_keys_per_caller only
+      expect(await status(db)).toEqual({ executed: [...BEFORE_SHOP, 'add_shop'], pending: [KEYS] });
       await db.orm.migrator.down(); // add_shop only
-      expect(await status(db)).toEqual({ executed: BEFORE_SHOP, pending: ['add_shop'] });
+      expect(await status(db)).toEqual({ executed: BEFORE_SHOP, pending: ['add_shop', KEYS] });
       expect(await tables(db)).toEqual(APP_TABLES.filter((t) => t !== 'orders' && t !== 'order_lines'));
 
       await db.orm.migrator.down(); // add_login_throttles only
       expect(await status(db)).toEqual({
         executed: ['initial', 'add_last_login_at', 'add_sessions'],
-        pending: ['add_login_throttles', 'add_shop'],
+        pending: ['add_login_throttles', 'add_shop', KEYS],
       });
       const beforeShop = APP_TABLES.filter((t) => t !== 'orders' && t !== 'order_lines');
       expect(await tables(db)).toEqual(beforeShop.filter((t) => t !== 'login_throttles'));
@@ -123,7 +134,7 @@ describe.skipIf(unavailable)('migrations', () => {
       await db.orm.migrator.down(); // add_sessions only
       expect(await status(db)).toEqual({
         executed: ['initial', 'add_last_login_at'],
-        pending: ['add_sessions', 'add_login_throttles', 'add_shop'],
+        pending: ['add_sessions', 'add_login_throttles', 'add_shop', KEYS],
       });
       expect(await tables(db)).toEqual(withoutLater);
       expect(await userColumns(db)).toContain('last_login_at');
@@ -132,7 +143,7 @@ describe.skipIf(unavailable)('migrations', () => {
       await db.orm.migrator.down(); // add_last_login_at only
       expect(await status(db)).toEqual({
         executed: ['initial'],
-        pending: ['add_last_login_at', 'add_sessions', 'add_login_throttles', 'add_shop'],
+        pending: ['add_last_login_at', 'add_sessions', 'add_login_throttles', 'add_shop', KEYS],
       });
       expect(await userColumns(db)).not.toContain('last_login_at');
       expect(await userColumns(db)).toEqual(expect.arrayContaining(['id', 'username', 'email', 'is_active']));
@@ -144,6 +155,7 @@ describe.skipIf(unavailable)('migrations', () => {
         'add_sessions',
         'add_login_throttles',
         'add_shop',
+        KEYS,
       ]);
       expect(drift.statements.join(' ')).toContain('last_login_at');
 
@@ -197,7 +209,8 @@ describe.skipIf(unavailable)('migrations', () => {
 
   it('add_shop carries existing rows: stock from in_stock, every balance the sum of its ledger; down keeps them', async () => {
     db = await createTestDatabase(testDialect);
-    await db.orm.migrator.down(); // add_shop only: the schema the rows below were written under
+    await db.orm.migrator.down(); // idempotency_keys_per_caller
+    await db.orm.migrator.down(); // add_shop: the schema the rows below were written under
     const at = "'2026-01-01 00:00:00'";
     for (const sql of [
       `insert into users (username, email, is_active, created_at, updated_at) values ('alice', 'a@example.com', true, ${at}, ${at}), ('bob', 'b@example.com', true, ${at}, ${at})`,
@@ -239,7 +252,8 @@ describe.skipIf(unavailable)('migrations', () => {
     expect(gaps).toEqual([]);
 
     await db.orm.migrator.down();
-    expect(await status(db)).toEqual({ executed: BEFORE_SHOP, pending: ['add_shop'] });
+    await db.orm.migrator.down();
+    expect(await status(db)).toEqual({ executed: BEFORE_SHOP, pending: ['add_shop', KEYS] });
     const balances = await rows<{ balance: unknown }>(db, 'select balance from accounts order by id');
     expect(balances.map((a) => Number(a.balance))).toEqual([70, 0, 30]);
     expect((await rows(db, 'select * from transfers')).length).toBe(1);
@@ -250,8 +264,36 @@ describe.skipIf(unavailable)('migrations', () => {
       db,
       `insert into orders (buyer_id, account_id, status, total, idempotency_key, created_at, updated_at) values (1, 1, 'placed', 0, 'k-1', ${at}, ${at})`,
     );
+    await db.orm.migrator.down(); // idempotency_keys_per_caller
     await expect(db.orm.migrator.down()).rejects.toThrow(/holds orders/);
-    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+    expect(await status(db)).toEqual({ executed: MIGRATIONS.slice(0, -1), pending: [KEYS] });
+    await db.orm.migrator.up();
     expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
+  });
+
+  it('idempotency_keys_per_caller lets two buyers use one key; down refuses once they have', async () => {
+    db = await createTestDatabase(testDialect);
+    const at = "'2026-01-01 00:00:00'";
+    await rows(
+      db,
+      `insert into users (username, email, is_active, created_at, updated_at) values ('ann', 'a@example.com', true, ${at}, ${at}), ('bob', 'b@example.com', true, ${at}, ${at})`,
+    );
+    await rows(
+      db,
+      `insert into accounts (owner_id, balance, created_at, updated_at) values (1, 0, ${at}, ${at}), (2, 0, ${at}, ${at})`,
+    );
+    const order = (buyer: number) =>
+      rows(
+        db!,
+        `insert into orders (buyer_id, account_id, status, total, idempotency_key, created_at, updated_at) values (${buyer}, ${buyer}, 'placed', 0, 'same-key', ${at}, ${at})`,
+      );
+    await order(1);
+    await order(2); // before: a unique key across the shop refused bob's
+    await expect(order(1)).rejects.toThrow();
+    await expect(db.orm.migrator.down()).rejects.toThrow(/used by more than one caller/);
+    await rows(db, 'delete from orders where buyer_id = 2');
+    await db.orm.migrator.down();
+    expect(await status(db)).toEqual({ executed: MIGRATIONS.slice(0, -1), pending: [KEYS] });
+    await expect(order(2)).rejects.toThrow();
   });
 });

@@ -139,7 +139,7 @@ describe('checkout', () => {
     expect(await balance(bob.account)).toBe('100.00');
   });
 
-  it('applies a retried checkout once per key; the key cannot buy something else or for someone else', async () => {
+  it('applies a retried checkout once per key; the key cannot buy something else; another buyer’s same key is theirs', async () => {
     const ann = await buyer('ann');
     const bob = await buyer('bob');
     const request = { accountId: ann.account, lines: [{ productId: shop.book, quantity: 2 }], idempotencyKey: key() };
@@ -149,9 +149,13 @@ describe('checkout', () => {
     expect([await stock(shop.book), await balance(ann.account), await orders()]).toEqual([3, '75.00', 1]);
     const other = { ...request, lines: [{ productId: shop.book, quantity: 1 }] };
     expect(await refusal(checkout(em(), ann.id, other))).toMatchObject({ kind: 'CONFLICT', field: 'idempotencyKey' });
+    // Keys are per buyer: bob using ann's key neither is blocked by it nor learns that it exists.
     const theirs = { ...request, accountId: bob.account };
-    expect(await refusal(checkout(em(), bob.id, theirs))).toMatchObject({ kind: 'CONFLICT', field: 'idempotencyKey' });
-    expect(await orders()).toBe(1);
+    const bobs = await checkout(em(), bob.id, theirs);
+    expect(bobs.replayed).toBe(false);
+    expect(bobs.order.id).not.toBe(first.order.id);
+    expect(await checkout(em(), bob.id, theirs)).toEqual({ order: bobs.order, replayed: true });
+    expect(await orders()).toBe(2);
   });
 
   it('sells free products without a payment row, from the buyer’s own account', async () => {

@@ -98,7 +98,7 @@ export const accountsRouter = {
       }),
     )
     .mutation(({ ctx, input }) =>
-      transferFunds(ctx.em, { ...input, idempotencyKey: keyOf(input.idempotencyKey, ctx.idempotencyKey) }, ctx.scope),
+      transferFunds(ctx.em, { ...input, idempotencyKey: keyOf(input.idempotencyKey, ctx.idempotencyKeys) }, ctx.scope),
     ),
   ledger: ownerProcedure
     .meta(rest('GET', '/accounts/{accountId}/ledger', 'An account’s ledger (every balance change), newest first'))

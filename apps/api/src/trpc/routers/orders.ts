@@ -51,7 +51,7 @@ export const ordersRouter = {
       checkout(ctx.em, ctx.principal.userId, {
         accountId: input.accountId,
         lines: input.lines,
-        idempotencyKey: requiredKeyOf(input.idempotencyKey, ctx.idempotencyKey),
+        idempotencyKey: requiredKeyOf(input.idempotencyKey, ctx.idempotencyKeys),
       }),
     ),
   byId: ownerProcedure

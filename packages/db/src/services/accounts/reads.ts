@@ -107,13 +107,20 @@ export async function getTransfer(em: EntityManager, id: number, scope: Scope): 
   return transferRowMapper(em)(row);
 }
 
-/** The transfer made with `idempotencyKey`, if it is the scope's (someone else's answers like none). */
+/**
+ * The transfer made from `fromAccountId` with `idempotencyKey` (keys are unique per debited account), if
+ * it is the scope's (someone else's answers like none).
+ */
 export async function findTransferByKey(
   em: EntityManager,
+  fromAccountId: number,
   idempotencyKey: string,
   scope: Scope,
 ): Promise<TransferView | undefined> {
-  const row = await transfersOf(em, scope).where('t.idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  const row = await transfersOf(em, scope)
+    .where('t.idempotency_key', '=', idempotencyKey)
+    .where('t.from_account_id', '=', fromAccountId)
+    .executeTakeFirst();
   return row && transferRowMapper(em)(row);
 }
 

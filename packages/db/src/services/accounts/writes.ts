@@ -93,7 +93,10 @@ export interface TransferResult {
   replayed: boolean;
 }
 
-/** The transfer an earlier request with this key made; one from someone else's account is not shown. */
+/**
+ * The transfer an earlier request with this key made from the same account; one from someone else's account
+ * is not shown (and cannot collide: keys are unique per debited account).
+ */
 async function findReplay(
   em: EntityManager,
   request: TransferRequest,
@@ -101,11 +104,10 @@ async function findReplay(
   scope: Scope,
 ): Promise<TransferResult | null> {
   if (!request.idempotencyKey) return null;
-  const previous = await findTransferByKey(em, request.idempotencyKey, scope);
+  const previous = await findTransferByKey(em, request.fromAccountId, request.idempotencyKey, scope);
   if (!previous) return null;
   const same =
     previous.kind === 'transfer' &&
-    previous.fromAccountId === request.fromAccountId &&
     previous.toAccountId === request.toAccountId &&
     toCents(previous.amount) === toCents(amount);
   if (!same) throw new ConflictError('idempotencyKey was already used for a different transfer', 'idempotencyKey');

@@ -109,9 +109,16 @@ export async function getOrder(em: EntityManager, id: number, scope: Scope): Pro
   return foundOrFail(order, 'order', id);
 }
 
-/** The order a checkout with this key made, whoever's it is (the caller compares the buyer). */
-export async function findOrderByKey(em: EntityManager, idempotencyKey: string): Promise<OrderView | undefined> {
-  const row = await selectOrders(em).where('o.idempotency_key', '=', idempotencyKey).executeTakeFirst();
+/** The order this buyer's checkout with this key made (keys are unique per buyer). */
+export async function findOrderByKey(
+  em: EntityManager,
+  buyerId: number,
+  idempotencyKey: string,
+): Promise<OrderView | undefined> {
+  const row = await selectOrders(em)
+    .where('o.idempotency_key', '=', idempotencyKey)
+    .where('o.buyer_id', '=', buyerId)
+    .executeTakeFirst();
   return row && (await withLines(em, [row]))[0];
 }
 

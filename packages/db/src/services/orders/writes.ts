@@ -72,14 +72,14 @@ function requireKey(key: string): string {
   return value;
 }
 
-/** The order an earlier checkout with this key made, if it asked for the same; someone else's key is a conflict. */
+/** The order this buyer's earlier checkout with this key made, if it asked for the same (else a conflict). */
 async function findReplay(
   em: EntityManager,
   buyerId: number,
   request: CheckoutRequest,
   lines: CheckoutLine[],
 ): Promise<CheckoutResult | null> {
-  const previous = await findOrderByKey(em, request.idempotencyKey);
+  const previous = await findOrderByKey(em, buyerId, request.idempotencyKey);
   if (!previous) return null;
   const asked = lines.map((line) => `${line.productId}x${line.quantity}`).join(',');
   const had = previous.lines
@@ -87,7 +87,7 @@ async function findReplay(
     .sort()
     .join(',');
   const sortedAsked = asked.split(',').sort().join(',');
-  const same = previous.buyerId === buyerId && previous.accountId === request.accountId && had === sortedAsked;
+  const same = previous.accountId === request.accountId && had === sortedAsked;
   if (!same) throw new ConflictError('idempotencyKey was already used for a different order', 'idempotencyKey');
   return { order: previous, replayed: true };
 }

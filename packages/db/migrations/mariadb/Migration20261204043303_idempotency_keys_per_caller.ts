@@ -1,0 +1,34 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261204043303_idempotency_keys_per_caller extends Migration {
+
+  override name = 'Migration20261204043303_idempotency_keys_per_caller';
+
+  // Idempotency keys become the caller's own: unique per buyer (orders) and per debited account
+  // (transfers), instead of across the whole shop.
+  override up(): void | Promise<void> {
+    this.addSql(`alter table \`orders\` drop index \`orders_idempotency_key_unique\`;`);
+    this.addSql(`alter table \`orders\` add unique \`orders_idempotency_key_unique\` (\`idempotency_key\`, \`buyer_id\`);`);
+
+    this.addSql(`alter table \`transfers\` drop index \`transfers_idempotency_key_unique\`;`);
+    this.addSql(`alter table \`transfers\` add unique \`transfers_idempotency_key_unique\` (\`idempotency_key\`, \`from_account_id\`);`);
+  }
+
+  override async down(): Promise<void> {
+    // A key two callers have used since cannot be unique again: refused rather than a failed index.
+    for (const table of ['orders', 'transfers']) {
+      const shared = await this.execute(
+        `select idempotency_key from ${table} where idempotency_key is not null group by idempotency_key having count(*) > 1`,
+      );
+      if (shared.length > 0) {
+        throw new Error(`${shared.length} idempotency key(s) of ${table} are used by more than one caller: down refused`);
+      }
+    }
+    this.addSql(`alter table \`orders\` drop index \`orders_idempotency_key_unique\`;`);
+    this.addSql(`alter table \`orders\` add unique \`orders_idempotency_key_unique\` (\`idempotency_key\`);`);
+
+    this.addSql(`alter table \`transfers\` drop index \`transfers_idempotency_key_unique\`;`);
+    this.addSql(`alter table \`transfers\` add unique \`transfers_idempotency_key_unique\` (\`idempotency_key\`);`);
+  }
+
+}
