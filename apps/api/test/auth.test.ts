@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../src/trpc/init.ts';
-import { LoginLimiter } from '../src/trpc/login-limiter.ts';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../src/trpc/login-limiter.ts';
 import { createCaller } from '../src/trpc/router.ts';
 import { callerFor, signedInUser } from './caller.ts';
 
@@ -82,29 +82,53 @@ describe('sign-up, sign-in, sessions', () => {
     );
   });
 
-  it('rate-limits failed sign-ins per account, and all sign-ins per client address', async () => {
+  it('rate-limits failed sign-ins per account and address, per account overall, and all sign-ins per address', async () => {
     await signedInUser(db(), 'gina');
-    const limiter = new LoginLimiter(db().orm, { failuresPerAccount: 3, attemptsPerAddress: 6, windowSeconds: 60 });
+    const limiter = new LoginLimiter(db().orm, {
+      ...DEFAULT_LOGIN_LIMITS,
+      failuresPerAccount: 3,
+      failuresPerAccountAnywhere: 4,
+      attemptsPerAddress: 8,
+      windowSeconds: 60,
+    });
     const from = (clientAddress: string) => callerFor(db(), { loginLimiter: limiter, clientAddress });
-    for (let i = 0; i < 3; i++) {
-      expect(await codeOf(from('10.0.0.1').auth.login({ identifier: 'gina', password: 'wrong-password' }))).toBe(
-        'UNAUTHORIZED',
-      );
-    }
-    // Even the right password is refused now, from any address: the account is protected.
-    expect(await codeOf(from('10.0.0.2').auth.login({ identifier: 'gina', password: 'gina-password' }))).toBe(
-      'TOO_MANY_REQUESTS',
+    const login = (address: string, password: string, identifier = 'gina') =>
+      codeOf(from(address).auth.login({ identifier, password }));
+    for (let i = 0; i < 3; i++) expect(await login('10.0.0.1', 'wrong-password')).toBe('UNAUTHORIZED');
+    // The guessing address is refused now, even with the right password...
+    expect(await login('10.0.0.1', 'gina-password')).toBe('TOO_MANY_REQUESTS');
+    // ...but not the owner elsewhere (before: 429 from any address, for the whole window).
+    expect(await login('10.0.0.2', 'gina-password')).toBe('ok');
+    // Guesses from more addresses use up the account's overall budget (4): then only an address the
+    // account signed in from may still try.
+    expect(await login('10.0.0.3', 'wrong-password')).toBe('UNAUTHORIZED');
+    expect(await login('10.0.0.4', 'gina-password')).toBe('TOO_MANY_REQUESTS');
+    expect(await login('10.0.0.5', 'wrong-password')).toBe('TOO_MANY_REQUESTS');
+    expect(await login('10.0.0.2', 'gina-password')).toBe('ok');
+    // One address spraying many accounts runs out of attempts (4 used above by 10.0.0.1, 4 left).
+    for (const name of ['a1', 'a2', 'a3', 'a4']) expect(await login('10.0.0.1', 'whatever', name)).toBe('UNAUTHORIZED');
+    expect(await login('10.0.0.1', 'whatever', 'a5')).toBe('TOO_MANY_REQUESTS');
+    expect(await login('10.0.0.6', 'whatever', 'a5')).toBe('UNAUTHORIZED');
+  });
+
+  it('lets simultaneous sign-ins with the right password all through (in-flight attempts are not failures)', async () => {
+    await signedInUser(db(), 'ivy');
+    const limiter = new LoginLimiter(db().orm);
+    const caller = callerFor(db(), { loginLimiter: limiter, clientAddress: '10.0.1.1' });
+    const codes = await Promise.all(
+      Array.from({ length: 8 }, () => codeOf(caller.auth.login({ identifier: 'ivy', password: 'ivy-password' }))),
     );
-    // One address spraying many accounts runs out of attempts too (3 used above, 3 left).
-    for (const name of ['a1', 'a2', 'a3']) {
-      expect(await codeOf(from('10.0.0.1').auth.login({ identifier: name, password: 'whatever' }))).toBe(
-        'UNAUTHORIZED',
-      );
-    }
-    expect(await codeOf(from('10.0.0.1').auth.login({ identifier: 'a4', password: 'whatever' }))).toBe(
-      'TOO_MANY_REQUESTS',
-    );
-    expect(await codeOf(from('10.0.0.3').auth.login({ identifier: 'a4', password: 'whatever' }))).toBe('UNAUTHORIZED');
+    expect(codes).toEqual(Array(8).fill('ok')); // before: 5 × ok, 3 × TOO_MANY_REQUESTS
+  });
+
+  it('limits sign-ups per client address', async () => {
+    const limiter = new LoginLimiter(db().orm, { ...DEFAULT_LOGIN_LIMITS, signUpsPerAddress: 2 });
+    const from = (clientAddress: string) => callerFor(db(), { loginLimiter: limiter, clientAddress });
+    const signUp = (address: string, name: string) =>
+      codeOf(from(address).auth.register({ username: name, email: `${name}@example.com`, password: 'sign-up-pw-1' }));
+    expect([await signUp('10.0.2.1', 'su1'), await signUp('10.0.2.1', 'su2')]).toEqual(['ok', 'ok']);
+    expect(await signUp('10.0.2.1', 'su3')).toBe('TOO_MANY_REQUESTS');
+    expect(await signUp('10.0.2.2', 'su3')).toBe('ok');
   });
 
   it('never puts a password or its hash in an output or a log line', async () => {

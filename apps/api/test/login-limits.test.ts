@@ -2,6 +2,7 @@
 // or pool) on ONE database, count the same budgets. With per-process limits an attacker alternating
 // between them would get twice the budget.
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUser, type Orm, openOrm, requireMigrated } from '@shop/db';
@@ -68,15 +69,23 @@ beforeEach(async () => {
   if (!unavailable) await orms[0].schema.clear();
 });
 
-/** tRPC over HTTP with the superjson transformer: `{ json: input }`; the answer's HTTP status. */
-async function signIn(url: string, identifier: string, password: string): Promise<number> {
-  const response = await fetch(`${url}/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ json: { identifier, password } }),
+/**
+ * tRPC over HTTP with the superjson transformer: `{ json: input }`; the answer's HTTP status. The client's
+ * address is `from` (any 127.x.y.z reaches the loopback servers), so tests can play several clients.
+ */
+function signIn(url: string, identifier: string, password: string, from = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${url}/auth.login`,
+      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify({ json: { identifier, password } }));
   });
-  await response.arrayBuffer();
-  return response.status;
 }
 
 describe.skipIf(unavailable)('sign-in limits across two API servers on one database', () => {
@@ -123,6 +132,26 @@ describe.skipIf(unavailable)('sign-in limits across two API servers on one datab
     expect(statuses.filter((status) => status === 401)).toHaveLength(failuresPerAccount);
     expect(statuses.filter((status) => status === 429)).toHaveLength(failuresPerAccount);
     expect(await signIn(urls[0]!, 'hal', 'hal-password')).toBe(429);
+  });
+
+  it('does not lock the owner out: guesses from another address on both servers refuse that address only', async () => {
+    await createUser(orms[0].em.fork(), { username: 'owen', email: 'owen@example.com', password: 'owen-password' });
+    const { failuresPerAccount } = DEFAULT_LOGIN_LIMITS;
+    for (let i = 0; i < failuresPerAccount; i++) {
+      expect(await signIn(urls[i % 2]!, 'owen', 'wrong-password', '127.0.0.2')).toBe(401);
+    }
+    // The attacker's address is out of guesses on both servers, even with the right password...
+    expect(await signIn(urls[0]!, 'owen', 'owen-password', '127.0.0.2')).toBe(429);
+    expect(await signIn(urls[1]!, 'owen', 'wrong-password', '127.0.0.2')).toBe(429);
+    // ...and the owner, at their own address, signs in on either (before: 429 for 15 minutes).
+    expect(await signIn(urls[1]!, 'owen', 'owen-password', '127.0.0.1')).toBe(200);
+    expect(await signIn(urls[0]!, 'owen@example.com', 'owen-password', '127.0.0.1')).toBe(200);
+  });
+
+  it('lets 8 simultaneous sign-ins with the right password through on one server', async () => {
+    await createUser(orms[0].em.fork(), { username: 'sam', email: 'sam@example.com', password: 'sam-password' });
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => signIn(urls[0]!, 'sam', 'sam-password')));
+    expect(statuses).toEqual(Array(8).fill(200)); // before: 5 × 200, 3 × 429
   });
 
   it('counts all sign-ins of one client address on both servers against one budget', async () => {

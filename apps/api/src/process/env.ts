@@ -12,6 +12,8 @@ const ApiEnv = z.object({
   WEB_ROOT: z.string().min(1).optional(),
   /** pretty: one human-readable line per request (the default in development); json: JSON lines. */
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /** Sign-ups one client address may make per hour (each costs an argon2 hash; shared by all processes). */
+  API_SIGNUPS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).default(10),
   /** Processes serving the port (node:cluster); 1 serves in the main process itself. */
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });

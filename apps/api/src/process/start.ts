@@ -3,6 +3,7 @@
 import { describeTarget, loadDatabaseSettings, type Orm, openOrm, requireMigrated } from '@shop/db';
 import type { Logger } from 'pino';
 import { createApiServer } from '../http/server.ts';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../trpc/login-limiter.ts';
 import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
 
@@ -63,6 +64,10 @@ export async function startApi({
       log,
       maxBatchSize: api.API_MAX_BATCH_SIZE,
       maxBodyBytes: api.API_MAX_BODY_BYTES,
+      loginLimiter: new LoginLimiter(orm, {
+        ...DEFAULT_LOGIN_LIMITS,
+        signUpsPerAddress: api.API_SIGNUPS_PER_ADDRESS_HOUR,
+      }),
       ...((webRoot ?? api.WEB_ROOT) ? { webRoot: webRoot ?? api.WEB_ROOT } : {}),
     });
     const url = await server.listen(api.PORT, api.HOST).catch((error: Error) => {

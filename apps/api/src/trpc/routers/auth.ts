@@ -2,18 +2,30 @@ import { getUser, login, logout, passwordLimits, registerUser, signInSubject, te
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { authedProcedure, dbProcedure, TRPCError } from '../init.ts';
+import { OverBudget } from '../login-limiter.ts';
 import { rest } from '../rest-meta.ts';
 import { email, password, text, username } from '../schemas.ts';
 import { signedIn, userView } from '../views.ts';
 
+const tooMany = (message: string) => new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
+
 export const authRouter = {
   register: dbProcedure
     .meta(
-      rest('POST', '/auth/register', 'Sign up as a customer', { protect: false, status: 201, location: '/users/{id}' }),
+      rest('POST', '/auth/register', 'Sign up as a customer', {
+        protect: false,
+        status: 201,
+        location: '/users/{id}',
+        errors: { 429: 'too many sign-ups from this address: retry later' },
+      }),
     )
     .output(userView)
     .input(z.object({ username, email, password }))
-    .mutation(({ ctx, input }) => registerUser(ctx.em, input)),
+    .mutation(async ({ ctx, input }) => {
+      const wait = await ctx.loginLimiter.admitSignUp(ctx.clientAddress);
+      if (wait > 0) throw tooMany(`too many sign-ups from this address; retry in ${wait}s`);
+      return registerUser(ctx.em, input);
+    }),
   /** username or email + password → an opaque bearer token. Wrong user and wrong password look alike. */
   login: dbProcedure
     .meta(
@@ -36,16 +48,16 @@ export const authRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       const subject = await signInSubject(ctx.em, input.identifier);
-      const wait = await ctx.loginLimiter.admit(subject, ctx.clientAddress);
-      if (wait > 0)
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many sign-in attempts; retry in ${wait}s` });
-      const session = await login(ctx.em, input.identifier, input.password);
+      const session = await ctx.loginLimiter.signIn(subject, ctx.clientAddress, () =>
+        login(ctx.em, input.identifier, input.password),
+      );
+      if (session instanceof OverBudget) {
+        throw tooMany(`too many sign-in attempts; retry in ${session.retryAfterSeconds}s`);
+      }
       if (!session) {
-        // Already counted against the account by admit().
         ctx.log.info({ event: 'login_failed', clientAddress: ctx.clientAddress }, 'sign-in refused');
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'unknown user or wrong password' });
       }
-      await ctx.loginLimiter.succeeded(subject);
       return session;
     }),
   logout: authedProcedure

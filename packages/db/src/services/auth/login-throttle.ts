@@ -94,6 +94,27 @@ export async function consumeBudget(
   return { allowed, used: after.points, retryAfterSeconds: allowed ? 0 : secondsUntil(after.resetAt, now) };
 }
 
+/** Gives one point of `key`'s current window back (never below 0): an attempt counted first that succeeded. */
+export async function refundPoint(em: EntityManager, key: string): Promise<void> {
+  await kysely(em)
+    .updateTable('login_throttles')
+    .set((eb) => ({ points: eb('points', '-', 1) }))
+    .where('key', '=', storedKey(key))
+    .where('points', '>', 0)
+    .execute();
+}
+
+/** The points `key` has used in its current window (0 for none, or a window that has ended); counts nothing. */
+export async function pointsUsed(em: EntityManager, key: string, now = new Date()): Promise<number> {
+  const row = await kysely(em)
+    .selectFrom('login_throttles')
+    .select('points')
+    .where('key', '=', storedKey(key))
+    .where('reset_at', '>', paramEncoder(em).date(now) as Date)
+    .executeTakeFirst();
+  return row ? Number(row.points) : 0;
+}
+
 /** Forgets `key`'s budget (a successful sign-in clears the account's failures). */
 export async function resetBudget(em: EntityManager, key: string): Promise<void> {
   await kysely(em).deleteFrom('login_throttles').where('key', '=', storedKey(key)).execute();
