@@ -13,6 +13,13 @@ import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import { type Context, createContext } from '../trpc/init.ts';
 import { LoginLimiter } from '../trpc/login-limiter.ts';
 import { type AppRouter, appRouter } from '../trpc/router.ts';
+import {
+  type ConnectionLimits,
+  capConnections,
+  connectionOptions,
+  DEFAULT_CONNECTION_LIMITS,
+} from './connection-limits.ts';
+import { parseJsonBodies } from './json-body.ts';
 import { REST_PREFIX } from './openapi.ts';
 import { restPlugin } from './rest.ts';
 import { wantsAppPage, webAppPlugin } from './web-app.ts';
@@ -28,6 +35,8 @@ export interface ApiServerOptions {
   loginLimiter?: LoginLimiter;
   /** The built web app's folder (apps/web/dist), served at `/`; without it only the API is served. */
   webRoot?: string;
+  /** Timeouts and the socket cap (slow and idle clients); defaults in connection-limits.ts. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /** The fastify instance, typed with the pino logger it was given. */
@@ -71,7 +80,9 @@ export function createApiServer({
   shutdownGraceMs = 10_000,
   webRoot,
   loginLimiter = new LoginLimiter(orm),
+  connectionLimits,
 }: ApiServerOptions): ApiServer {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...connectionLimits };
   const app = Fastify({
     loggerInstance: log,
     // The request child logger carries `requestId`; fastify's own two lines per request are replaced by
@@ -80,9 +91,7 @@ export function createApiServer({
     // Not `requestIdHeader`: fastify would take the header's value unchecked.
     genReqId: requestIdOf,
     bodyLimit: maxBodyBytes,
-    keepAliveTimeout: 5_000,
-    // fastify's default is no limit at all; this is node:http's own default (slow-loris protection).
-    requestTimeout: 300_000,
+    ...connectionOptions(limits),
     // close() ends idle keep-alive sockets at once; busy ones finish their request first. A request that
     // still arrives on an open connection while closing is served (with `Connection: close`), not refused.
     forceCloseConnections: 'idle',
@@ -91,6 +100,9 @@ export function createApiServer({
     // node:http already bounds the whole request line by its header size limit.
     routerOptions: { maxParamLength: 16_384 },
   });
+
+  capConnections(app.server, limits);
+  parseJsonBodies(app);
 
   let closing = false;
   app.addHook('onSend', (request, reply, payload, done) => {
