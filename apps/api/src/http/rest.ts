@@ -130,7 +130,8 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
   });
   app.register(scalar, {
     routePrefix: '/docs',
-    configuration: { url: `${REST_PREFIX}/openapi.json`, title: 'shop-rpc REST API' },
+    // No fonts from Scalar's CDN: the page loads nothing from outside this origin (security-headers.ts's CSP).
+    configuration: { url: `${REST_PREFIX}/openapi.json`, title: 'shop-rpc REST API', withDefaultFonts: false },
   });
 
   for (const [path, procedure] of restProcedures().filter(([path]) => !only || only.includes(path))) {

@@ -22,6 +22,7 @@ import {
 import { parseJsonBodies } from './json-body.ts';
 import { REST_PREFIX } from './openapi.ts';
 import { restPlugin } from './rest.ts';
+import { securityHeaders } from './security-headers.ts';
 import { wantsAppPage, webAppPlugin } from './web-app.ts';
 
 export interface ApiServerOptions {
@@ -103,6 +104,7 @@ export function createApiServer({
 
   capConnections(app.server, limits);
   parseJsonBodies(app);
+  securityHeaders(app);
 
   let closing = false;
   app.addHook('onSend', (request, reply, payload, done) => {

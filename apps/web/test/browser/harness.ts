@@ -34,16 +34,20 @@ export async function launchBrowser(): Promise<Browser> {
 
 export interface PageLog {
   print(title: string): Promise<void>;
+  /** What the browser refused under the server's Content-Security-Policy (console errors it logged). */
+  cspViolations(): string[];
 }
 
 /** Keeps the page's console errors, failed requests and non-2xx answers, to print when a test fails. */
 export function recordPage(page: Page): PageLog {
   const started = Date.now();
   const lines: string[] = [];
+  const csp: string[] = [];
   const at = () => `+${((Date.now() - started) / 1000).toFixed(2)}s`;
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning')
       lines.push(`${at()} console.${message.type()}: ${message.text()}`);
+    if (/Content Security Policy/i.test(message.text())) csp.push(message.text());
   });
   page.on('pageerror', (error) => lines.push(`${at()} page error: ${error.message}`));
   page.on('requestfailed', (request) =>
@@ -59,6 +63,7 @@ export function recordPage(page: Page): PageLog {
       lines.push(`${at()} slow (${Math.round(timing.responseEnd)} ms) ${request.method()} ${request.url()}`);
   });
   return {
+    cspViolations: () => csp,
     async print(title) {
       const text = await page
         .locator('body')
@@ -187,7 +192,10 @@ export function useBrowserShop(): BrowserShop {
   afterEach(async (context) => {
     // A failed step says only what it waited for; what the page showed and what its requests answered say why.
     if (context.task.result?.state === 'fail') await pageLog?.print(context.task.name);
+    // Every page of every browser test runs under the server's CSP: anything it refused fails the test.
+    const refused = pageLog?.cspViolations() ?? [];
     await page?.close();
+    if (refused.length > 0) throw new Error(`the page broke its Content-Security-Policy:\n${refused.join('\n')}`);
   });
   const required = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`no ${what}: used outside a test`);
