@@ -1,8 +1,9 @@
 // Writes that read before they write, from two API processes on one database at once: first sign-ups (which
 // look the customer role up, creating it the first time), profile upserts (find, then insert or update) and
 // product updates (load, then flush). On SQLite a transaction that started by reading cannot become the
-// writer once another process has written; each must wait its turn, never answer 500.
-import { createCategory, createProduct, createUsers, ensureAdmin, login } from '@shop/db';
+// writer once another process has written; each must wait its turn, never answer 500. And idempotency keys,
+// which are each caller's own on both processes.
+import { createCategory, createProduct, createUsers, ensureAdmin, login, openAccount } from '@shop/db';
 import { skipWithoutDatabase } from '@shop/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ApiProcess, startApiProcess } from '../src/testing/api-process.ts';
@@ -12,7 +13,7 @@ const CUSTOMERS = 8;
 const ROUNDS = 12; // per customer: a profile upsert, a product update and a sign-up by a new user
 
 let database: SharedDatabase | null = null;
-const customers: { userId: number; token: string }[] = [];
+const customers: { userId: number; token: string; accountId: number }[] = [];
 let adminToken = '';
 const productIds: number[] = [];
 const servers: ApiProcess[] = [];
@@ -33,7 +34,8 @@ beforeAll(async () => {
     for (const [i, user] of users.entries()) {
       const session = await login(em(), user.username, `writer-password-${i}`);
       if (!session) throw new Error(`sign-in of ${user.username} failed in setup`);
-      customers.push({ userId: user.id, token: session.token });
+      const account = await openAccount(em(), user.id, '10.00', 'any');
+      customers.push({ userId: user.id, token: session.token, accountId: account.id });
     }
     await ensureAdmin(em(), { username: 'boss', email: 'boss@example.com', password: 'boss-password' });
     const admin = await login(em(), 'boss', 'boss-password');
@@ -102,3 +104,41 @@ it('answers every concurrent read-then-write mutation from two processes without
   expect(failed.map(({ path, status, body }) => `${path} ${status} ${body.slice(0, 300)}`)).toEqual([]);
   expect(answers).toHaveLength(CUSTOMERS * ROUNDS * 3);
 }, 120_000);
+
+it('keeps each caller’s idempotency keys their own across both processes: one key, eight callers, eight transfers', async (context) => {
+  if (!database) return context.skip();
+  const payee = customers[0]!;
+  const send = (customer: (typeof customers)[number], server: ApiProcess) =>
+    mutate(
+      server,
+      'accounts.transfer',
+      {
+        fromAccountId: customer.accountId,
+        toAccountId: payee.accountId,
+        amount: '0.25',
+        idempotencyKey: 'shared-key-0001',
+      },
+      customer.token,
+    );
+  const payers = customers.slice(1);
+  const first = await Promise.all(payers.map((customer, i) => send(customer, servers[i % 2]!)));
+  // Before: one transfer, and 409 "idempotencyKey is already taken" (or a 404) for the six others.
+  expect(
+    first.map(({ status, body }) => `${status} ${body.slice(0, 120)}`).filter((line) => !line.startsWith('200')),
+  ).toEqual([]);
+  const transfers = first.map(
+    ({ body }) =>
+      (JSON.parse(body) as { result: { data: { json: { transfer: { id: number }; replayed: boolean } } } }).result.data
+        .json,
+  );
+  expect(new Set(transfers.map((t) => t.transfer.id)).size).toBe(payers.length);
+  expect(transfers.every((t) => !t.replayed)).toBe(true);
+  // Each caller's retry, on the other process, is a replay of their own transfer.
+  const again = await Promise.all(payers.map((customer, i) => send(customer, servers[(i + 1) % 2]!)));
+  const replays = again.map(
+    ({ body }) =>
+      (JSON.parse(body) as { result: { data: { json: { transfer: { id: number }; replayed: boolean } } } }).result.data
+        .json,
+  );
+  expect(replays.map((t) => [t.transfer.id, t.replayed])).toEqual(transfers.map((t) => [t.transfer.id, true]));
+});

@@ -1,6 +1,7 @@
 // The JSON body parser for every route (tRPC and REST): fastify's own answers a body with a `__proto__` key
 // "Body is not valid JSON", which sends the client looking for a syntax error. Here the refusal names the key,
 // and a body that is not JSON says so in the API's words (never the engine's "Unexpected token … at position").
+import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../trpc/input-decoder.ts';
 import type { ApiApp } from './server.ts';
 
 /** A 400 that fastify's error handlers turn into the API's error shapes. */
@@ -33,6 +34,9 @@ export function parseJsonBodies(app: ApiApp): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.length === 0) return done(new BodyError('the body is empty; send JSON or no content-type'));
+    if (nestsDeeperThan(text)) {
+      return done(new BodyError(`the body nests deeper than ${MAX_INPUT_DEPTH} levels`));
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginCallback, type Fastify
 import type { Logger } from 'pino';
 import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import { type Context, createContext } from '../trpc/init.ts';
+import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../trpc/input-decoder.ts';
 import { LoginLimiter } from '../trpc/login-limiter.ts';
 import { type AppRouter, appRouter } from '../trpc/router.ts';
 import {
@@ -196,6 +197,22 @@ const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, 
     if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
   };
 
+  // tRPC parses its inputs itself (the body, or GET's `input`): a text nested too deeply is refused before it
+  // is parsed (input-decoder.ts), answered like the errors below.
+  app.addHook('preHandler', (request, _reply, next) => {
+    const body = request.body;
+    const input = (request.query as { input?: unknown }).input;
+    for (const text of [body, input]) {
+      if (typeof text === 'string' && nestsDeeperThan(text)) {
+        return next(
+          Object.assign(new Error(`malformed input: the input nests deeper than ${MAX_INPUT_DEPTH} levels`), {
+            statusCode: 400,
+          }),
+        );
+      }
+    }
+    next();
+  });
   // Errors fastify raises before tRPC sees the request are answered as tRPC errors, so clients get one shape.
   // The body limit is fastify's (`bodyLimit`: it reads JSON bodies before tRPC runs, and tRPC's own
   // maxBodySize only covers bodies it streams itself); its 413 is turned into tRPC's PAYLOAD_TOO_LARGE.

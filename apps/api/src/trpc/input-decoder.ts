@@ -41,6 +41,28 @@ export function checkInput(value: unknown, max = MAX_INPUT_DEPTH): void {
   }
 }
 
+/**
+ * Whether JSON `text` nests arrays and objects deeper than `max`, by one scan of its characters (strings
+ * skipped), before anything parses it: JSON.parse spends ~30x more per byte on deep nesting than on a flat
+ * text (a 300 kB body of brackets: ~90 ms), so such a text is refused unparsed.
+ */
+export function nestsDeeperThan(text: string, max = MAX_INPUT_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 92)
+        i++; // backslash: skip the escaped character
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 || code === 91) {
+      if (++depth > max) return true;
+    } else if (code === 125 || code === 93) depth--;
+  }
+  return false;
+}
+
 /** superjson's path syntax: segments joined by '.', '\' and '.' escaped by '\' (version 1; version 0 has no escapes). */
 function parsePath(path: string, escapes: boolean): string[] {
   const segments: string[] = [];
