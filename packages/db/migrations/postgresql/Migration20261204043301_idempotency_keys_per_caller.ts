@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { refuseSharedIdempotencyKeys } from '../guards.ts';
 
 export class Migration20261204043301_idempotency_keys_per_caller extends Migration {
 
@@ -15,15 +16,7 @@ export class Migration20261204043301_idempotency_keys_per_caller extends Migrati
   }
 
   override async down(): Promise<void> {
-    // A key two callers have used since cannot be unique again: refused rather than a failed index.
-    for (const table of ['orders', 'transfers']) {
-      const shared = await this.execute(
-        `select idempotency_key from ${table} where idempotency_key is not null group by idempotency_key having count(*) > 1`,
-      );
-      if (shared.length > 0) {
-        throw new Error(`${shared.length} idempotency key(s) of ${table} are used by more than one caller: down refused`);
-      }
-    }
+    await refuseSharedIdempotencyKeys(this);
     this.addSql(`alter table "orders" drop constraint "orders_idempotency_key_unique";`);
     this.addSql(`alter table "orders" add constraint "orders_idempotency_key_unique" unique ("idempotency_key");`);
 
