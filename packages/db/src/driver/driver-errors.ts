@@ -8,6 +8,7 @@ import {
 } from '@mikro-orm/core';
 import { ConflictError, DomainError, InvalidError } from '../domain/errors.ts';
 import { entities } from '../entities/index.ts';
+import type { EntityManager } from './orm.ts';
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/Id$/, '');
 
@@ -94,6 +95,20 @@ export function toDomainError(error: unknown): unknown {
     return new InvalidError(`${field} is required`, field);
   }
   return error;
+}
+
+/**
+ * Runs `fn`, a statement sent through Kysely (whose errors are the driver's own), and rethrows its driver
+ * errors as MikroORM's exceptions, the form `toDomainError` and the retry of deadlocks read.
+ */
+export async function withDriverExceptions<T>(em: EntityManager, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+    const fromDriver = typeof code === 'string' || typeof errno === 'number';
+    throw fromDriver && !(error instanceof DriverException) ? em.getDriver().convertException(error as Error) : error;
+  }
 }
 
 /** Runs fn and rethrows driver exceptions as domain errors. */

@@ -135,6 +135,19 @@ describe('transferFunds', () => {
     expect([await balance(a.id), await balance(b.id), await ledgerRows()]).toEqual(['11.00', '0.00', 1]);
   });
 
+  it('moves money in one transaction of three writes, answering with the row its insert returned (no read)', async () => {
+    const { a, b } = await twoAccounts();
+    const before = db().queries.length;
+    const { transfer } = await transferFunds(em(), { fromAccountId: a.id, toAccountId: b.id, amount: '2.50' }, 'any');
+    const statements = db()
+      .queries.slice(before)
+      .map((sql) => sql.split(' ')[0]?.toLowerCase());
+    expect(statements).toEqual(['begin', 'update', 'update', 'insert', 'commit']);
+    const [stored] = (await listTransfers(em(), a.id, {}, 'any')).items;
+    expect(transfer).toEqual(stored);
+    expect(transfer).toMatchObject({ kind: 'transfer', fromAccountId: a.id, toAccountId: b.id, amount: '2.50' });
+  });
+
   it('rolls back the debit already made when the credit fails (whole unit of work)', async () => {
     const { a } = await twoAccounts();
     // The source has the lower id, so its debit runs first; the missing destination fails afterwards.

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../../src/domain/errors.ts';
 import { type Scope, userScope } from '../../src/domain/scope.ts';
 import { Account, Transfer } from '../../src/entities/index.ts';
-import { getAccount, getTransfer, listAccountsForUser, listTransfers } from '../../src/services/accounts/reads.ts';
+import { getAccount, listAccountsForUser, listTransfers } from '../../src/services/accounts/reads.ts';
 import { deposit, openAccount, transferFunds, withdraw } from '../../src/services/accounts/writes.ts';
 import { authenticate, login, logout } from '../../src/services/auth/sessions.ts';
 import { getProfile } from '../../src/services/profiles/reads.ts';
@@ -48,7 +48,6 @@ const cases: [string, (scope: Scope, target: Customer) => Promise<unknown>, refu
   ['transferFunds', (scope, t) => transferFunds(em(), { ...t.request, idempotencyKey: undefined }, scope)],
   ['transferFunds (replayed key)', (scope, t) => transferFunds(em(), t.request, scope)],
   ['listTransfers', (scope, t) => listTransfers(em(), t.account, {}, scope)],
-  ['getTransfer', (scope, t) => getTransfer(em(), t.transfer, scope)],
   ['getProfile', (scope, t) => getProfile(em(), t.id, scope)],
   ['upsertProfile', (scope, t) => upsertProfile(em(), t.id, { firstName: 'changed' }, scope)],
   ['deleteProfile', (scope, t) => deleteProfile(em(), t.id, scope)],

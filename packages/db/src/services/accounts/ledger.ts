@@ -5,13 +5,17 @@
 // by writing back a value read earlier, so concurrent movements cannot lose updates on PostgreSQL's READ
 // COMMITTED nor on SQLite.
 import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Insertable } from 'kysely';
 import { InsufficientFundsError, InvalidError } from '../../domain/errors.ts';
 import { moneyColumns, textLimits } from '../../domain/limits.ts';
 import { fromCents, maxCents, parseMoney, toCents } from '../../domain/money.ts';
 import { ownedBy, type Scope } from '../../domain/scope.ts';
+import { withDriverExceptions } from '../../driver/driver-errors.ts';
 import type { EntityManager } from '../../driver/orm.ts';
-import { Account, type LedgerKind, Transfer } from '../../entities/index.ts';
-import { getAccount } from './reads.ts';
+import { kysely, paramEncoder, type ShopDB } from '../../driver/sql.ts';
+import { refuseNul } from '../../driver/text-guard.ts';
+import { Account, type LedgerKind } from '../../entities/index.ts';
+import { getAccount, TRANSFER_COLUMNS, type TransferView, transferRowMapper } from './reads.ts';
 
 /** A positive amount that fits the ledger's column. */
 export function requireAmount(amount: string): string {
@@ -80,23 +84,41 @@ export async function moveBalances(tx: EntityManager, movement: Movement, scope:
   for (const leg of legs) await applyDelta(tx, leg.id, movement.amount, leg.sign, leg.scope);
 }
 
-/** The ledger row of a movement whose balances `moveBalances` changed; returns its id. */
-export async function writeLedgerRow(tx: EntityManager, movement: Movement): Promise<number> {
-  const row = tx.create(Transfer, {
+/**
+ * The ledger row of a movement whose balances `moveBalances` changed: one INSERT that returns the row as the
+ * ledger's reads select it, mapped by their one mapper (rows are immutable: nothing for the unit of work to
+ * track, and no second statement to read the answer).
+ */
+export async function writeLedgerRow(tx: EntityManager, movement: Movement): Promise<TransferView> {
+  const reason = movement.reason ?? null;
+  refuseNul({ reason });
+  const param = paramEncoder(tx);
+  const db = kysely(tx);
+  // The id is the database's (autoincrement); the table type inferred from the entity requires one.
+  const values: Omit<Insertable<ShopDB['transfers']>, 'id'> = {
     kind: movement.kind,
-    fromAccount: movement.from,
-    toAccount: movement.to,
-    amount: movement.amount,
-    reason: movement.reason ?? null,
-    order: movement.orderId ?? null,
-    idempotencyKey: movement.idempotencyKey ?? null,
-  });
-  await tx.flush();
-  return row.id;
+    from_account_id: movement.from,
+    to_account_id: movement.to,
+    amount: param.money(movement.amount) as string,
+    reason,
+    order_id: movement.orderId ?? null,
+    idempotency_key: movement.idempotencyKey ?? null,
+    created_at: param.date(new Date()) as Date,
+  };
+  const insert = db
+    .insertInto('transfers')
+    .values(values as Insertable<ShopDB['transfers']>)
+    .returning([...TRANSFER_COLUMNS]);
+  // A compiled query: Kysely's MySQL adapter would drop the RETURNING rows of `execute()`. Its driver errors
+  // (a key already used) become MikroORM's exceptions, and so domain errors, like the unit of work's own.
+  const { rows } = await withDriverExceptions(tx, () => db.executeQuery(insert.compile()));
+  const [row] = rows;
+  if (!row) throw new Error('the ledger insert returned no row');
+  return transferRowMapper(tx)(row);
 }
 
 /** A whole movement (balances, then its ledger row); call inside a unit of work. */
-export async function recordMovement(tx: EntityManager, movement: Movement, scope: Scope): Promise<number> {
+export async function recordMovement(tx: EntityManager, movement: Movement, scope: Scope): Promise<TransferView> {
   await moveBalances(tx, movement, scope);
   return writeLedgerRow(tx, movement);
 }

@@ -61,22 +61,28 @@ export async function listAccountsForUser(em: EntityManager, ownerId: number, sc
   return rows.map(accountRowMapper(em));
 }
 
+/** The columns of a TransferView, read (`t.`-qualified) or returned by the insert that wrote the row. */
+export const TRANSFER_COLUMNS = [
+  'id',
+  'kind',
+  'from_account_id',
+  'to_account_id',
+  'amount',
+  'reason',
+  'order_id',
+  'idempotency_key',
+  'created_at',
+] as const;
+
 const selectTransfers = (em: EntityManager) =>
   kysely(em)
     .selectFrom('transfers as t')
-    .select([
-      't.id',
-      't.kind',
-      't.from_account_id',
-      't.to_account_id',
-      't.amount',
-      't.reason',
-      't.order_id',
-      't.idempotency_key',
-      't.created_at',
-    ]);
+    .select(TRANSFER_COLUMNS.map((column) => `t.${column}` as const));
 
-function transferRowMapper(em: EntityManager): (row: RowOf<typeof selectTransfers>) => TransferView {
+export type TransferRow = RowOf<typeof selectTransfers>;
+
+/** The one mapper of a TransferView: from a read, or from the row an insert returned. */
+export function transferRowMapper(em: EntityManager): (row: TransferRow) => TransferView {
   const decode = rowDecoder(em);
   return (row) => ({
     id: row.id,
@@ -101,11 +107,6 @@ const transfersOf = (em: EntityManager, scope: Scope) =>
       join.on((eb) => eb('side.id', '=', eb.fn.coalesce('t.from_account_id', 't.to_account_id'))),
     )
     .where((eb) => eb.and(ownedBy(scope, 'side.owner_id')));
-
-export async function getTransfer(em: EntityManager, id: number, scope: Scope): Promise<TransferView> {
-  const row = foundOrFail(await transfersOf(em, scope).where('t.id', '=', id).executeTakeFirst(), 'transfer', id);
-  return transferRowMapper(em)(row);
-}
 
 /**
  * The transfer made from `fromAccountId` with `idempotencyKey` (keys are unique per debited account), if

@@ -9,7 +9,7 @@ import type { EntityManager } from '../../driver/orm.ts';
 import { Account, User } from '../../entities/index.ts';
 import { retrying, unitOfWork } from '../unit-of-work.ts';
 import { recordMovement, requireAmount, requireReason } from './ledger.ts';
-import { type AccountView, findTransferByKey, getAccount, getTransfer, type TransferView } from './reads.ts';
+import { type AccountView, findTransferByKey, getAccount, type TransferView } from './reads.ts';
 
 /** Only an admin (or an operator's script) moves money into or out of the shop. */
 function requireAdmin(scope: Scope, what: string): void {
@@ -130,9 +130,9 @@ export async function transferFunds(
   const replay = await findReplay(em, request, amount, scope);
   if (replay) return replay;
 
-  let id: number;
   try {
-    id = await retrying(em, () =>
+    // The answer is the ledger row as its insert returned it (writeLedgerRow): no read after the commit.
+    const transfer = await retrying(em, () =>
       unitOfWork(em, (tx) =>
         recordMovement(
           tx,
@@ -147,6 +147,7 @@ export async function transferFunds(
         ),
       ),
     );
+    return { transfer, replayed: false };
   } catch (error) {
     // A concurrent request with the same idempotency key won the race: report its transfer.
     if (error instanceof ConflictError && error.field === 'idempotencyKey') {
@@ -155,6 +156,4 @@ export async function transferFunds(
     }
     throw error;
   }
-  // The answer is read after the commit, so the two accounts' locks are not held over that read.
-  return { transfer: await getTransfer(em, id, scope), replayed: false };
 }
