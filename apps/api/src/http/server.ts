@@ -225,10 +225,13 @@ const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, 
       if (typeof value === 'string') headers.set(name, value);
     }
     const params = request.params as { path?: string };
+    // Neither the body nor the query's input is read again: the error short-circuits every call before its
+    // input is parsed. Only `batch` decides the answer's shape (a refused input can be 1 MB of query).
+    const batch = (request.query as { batch?: unknown }).batch === '1' ? '?batch=1' : '';
+    const url = `http://localhost${request.url.split('?', 1)[0]}${batch}`;
     const response = await resolveResponse({
       router: appRouter,
-      // The body is not read again: the error short-circuits every call before its input is parsed.
-      req: new Request(new URL(request.url, 'http://localhost'), { method: request.method, headers }),
+      req: new Request(url, { method: request.method, headers }),
       path: params.path ?? '',
       error: new TRPCError({ code, message: error.message }),
       createContext: () => Promise.resolve(contextOf(request)),
