@@ -2,8 +2,9 @@
 // `kysely(em)`, its rows mapped by the one mapper of their view; its `writes.ts` changes rows in units of work
 // (entities, native updates) and returns the result through that same read: inside the transaction when
 // the answer must match what was written under its locks, after the commit when no lock needs holding over
-// the read (a new user, a transfer, a checkout). A service that touches one user's rows takes a required
-// `Scope`.
+// the read (a new user, a checkout). A row written once and never changed (a ledger row) is returned by its
+// own INSERT … RETURNING the read's columns, through the same mapper. A service that touches one user's rows
+// takes a required `Scope`.
 import {
   DeadlockException,
   type EntityName,
