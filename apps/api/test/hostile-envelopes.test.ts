@@ -182,6 +182,23 @@ describe('REST query keys named after Object.prototype members', () => {
     expect(problems).toEqual([]);
   });
 
+  it('answers an unknown REST route in the Error shape (PUT where only PATCH exists, a mistyped path)', async () => {
+    for (const [method, url] of [
+      ['PUT', '/api/users/1'],
+      ['GET', '/api/productz'],
+      ['DELETE', '/api/orders/1'],
+    ] as const) {
+      const response = await app.inject({ method, url });
+      expect(response.statusCode).toBe(404);
+      // Before: {"error": "not found: …"}, outside the documented Error shape.
+      expect(response.json()).toMatchObject({
+        code: 'NOT_FOUND',
+        message: `no route ${method} ${url}: the routes are listed at /api/docs`,
+        data: { code: 'NOT_FOUND', httpStatus: 404 },
+      });
+    }
+  });
+
   it('names the unknown key and the ones the route takes', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/products?constructor=1' });
     expect(response.statusCode).toBe(400);

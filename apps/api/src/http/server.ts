@@ -132,6 +132,15 @@ export function createApiServer({
     if (webRoot && wantsAppPage(request.method, request.url, request.headers.accept)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
+    // Under /api, the REST routes' documented Error shape (a PUT where only PATCH exists, a mistyped path).
+    if (request.url.startsWith(`${REST_PREFIX}/`)) {
+      const path = request.url.split('?', 1)[0];
+      return reply.code(404).send({
+        message: `no route ${request.method} ${path}: the routes are listed at ${REST_PREFIX}/docs`,
+        code: 'NOT_FOUND',
+        data: { code: 'NOT_FOUND', httpStatus: 404, path: null, zodError: null, domain: null },
+      });
+    }
     reply.code(404).type('application/json').send(NOT_FOUND);
   });
   // fastify's default handler answers; with request logging off it would not log a 5xx of its own.
