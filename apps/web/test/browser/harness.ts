@@ -131,6 +131,15 @@ export async function signIn(page: Page, origin: string, who: keyof typeof PASSW
   await page.getByRole('button', { name: `Sign out (${who})` }).waitFor();
 }
 
+/**
+ * Signs `who` out and waits until that is done (the header offers "Sign in" again): navigating at once would
+ * abort the sign-out request, and the next page would still see the session.
+ */
+export async function signOut(page: Page, who: string) {
+  await page.getByRole('button', { name: `Sign out (${who})` }).click();
+  await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+}
+
 /** Whether the page fits its viewport's width (nothing to scroll sideways, as on a 375 px phone). */
 export const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 

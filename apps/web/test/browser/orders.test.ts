@@ -4,7 +4,7 @@
 // that sold out meanwhile. Screenshots at desktop and phone widths.
 import { createProduct, updateProduct } from '@shop/db';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fitsWidth, PASSWORDS, screenshot, signIn, useBrowserShop } from './harness.ts';
+import { fitsWidth, PASSWORDS, screenshot, signIn, signOut, useBrowserShop } from './harness.ts';
 
 // biome-ignore lint/correctness/useHookAtTopLevel: a vitest fixture helper named like a hook, not a React hook
 const browserShop = useBrowserShop();
@@ -41,7 +41,7 @@ describe('buying in the shop', () => {
       .first();
     const accountId = Number((await accountCell.textContent())?.slice(1));
     expect(accountId).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Sign out (carol)' }).click();
+    await signOut(page, 'carol');
 
     // The admin tops it up, with a reason.
     await signIn(page, origin, 'admin');
@@ -52,7 +52,7 @@ describe('buying in the shop', () => {
     await page.getByRole('button', { name: 'Top up' }).click();
     await page.getByText(`Saved top-up: account #${accountId} now holds $60.00.`).waitFor();
     await screenshot(page, 'admin-top-up');
-    await page.getByRole('button', { name: 'Sign out (admin)' }).click();
+    await signOut(page, 'admin');
 
     // Carol fills her cart; a reload keeps it.
     await page.goto(`${origin}/sign-in`);
@@ -85,7 +85,7 @@ describe('buying in the shop', () => {
     await page.goto(`${origin}/account`);
     await page.getByRole('cell', { name: `Payment for order #${orderId}` }).waitFor();
     await page.getByRole('cell', { name: 'Top-up by the shop: gift card GC-1042' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out (carol)' }).click();
+    await signOut(page, 'carol');
 
     // The admin ships it.
     await signIn(page, origin, 'admin');
@@ -102,7 +102,7 @@ describe('buying in the shop', () => {
     await page.setViewportSize({ width: 375, height: 800 });
     expect(await fitsWidth(page)).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.getByRole('button', { name: 'Sign out (admin)' }).click();
+    await signOut(page, 'admin');
 
     // Carol sees it shipped, and can no longer cancel it.
     await page.goto(`${origin}/sign-in`);
@@ -173,7 +173,7 @@ describe('buying in the shop', () => {
     await page.waitForURL(/\/orders\/\d+$/);
     await expect.poll(cartCount).toBe('0');
     // Signed out, the browser holds no cart of anyone's.
-    await page.getByRole('button', { name: 'Sign out (alice)' }).click();
+    await signOut(page, 'alice');
     await expect.poll(cartCount).toBe('0');
   });
 });
