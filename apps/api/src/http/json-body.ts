@@ -1,32 +1,12 @@
 // The JSON body parser for every route (tRPC and REST): fastify's own answers a body with a `__proto__` key
 // "Body is not valid JSON", which sends the client looking for a syntax error. Here the refusal names the key,
 // and a body that is not JSON says so in the API's words (never the engine's "Unexpected token … at position").
-import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../trpc/input-decoder.ts';
+import { inputProblem, MAX_INPUT_DEPTH, nestsDeeperThan } from '../trpc/input-decoder.ts';
 import type { ApiApp } from './server.ts';
 
 /** A 400 that fastify's error handlers turn into the API's error shapes. */
 class BodyError extends Error {
   readonly statusCode = 400;
-}
-
-/** The first key that would reach an object's prototype: `__proto__`, or `constructor` holding `prototype`. */
-function prototypeKeyIn(value: unknown): string | null {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current !== 'object' || current === null) continue;
-    if (Array.isArray(current)) {
-      for (const item of current) stack.push(item);
-      continue;
-    }
-    for (const [key, item] of Object.entries(current)) {
-      if (key === '__proto__') return key;
-      if (key === 'constructor' && typeof item === 'object' && item !== null && Object.hasOwn(item, 'prototype'))
-        return 'constructor.prototype';
-      stack.push(item);
-    }
-  }
-  return null;
 }
 
 export function parseJsonBodies(app: ApiApp): void {
@@ -46,8 +26,8 @@ export function parseJsonBodies(app: ApiApp): void {
     // JSON.parse makes such keys plain own properties; they are refused all the same (nothing here needs
     // them, and a later spread or merge could turn one into a prototype). Only texts that name one are walked.
     if (text.includes('__proto__') || text.includes('constructor')) {
-      const key = prototypeKeyIn(parsed);
-      if (key) return done(new BodyError(`the key "${key}" is not accepted in a JSON body`));
+      const problem = inputProblem(parsed);
+      if (problem) return done(new BodyError(`${problem} in a JSON body`));
     }
     done(null, parsed);
   });

@@ -13,7 +13,6 @@ import type { OpenAPIObject } from 'trpc-to-openapi';
 import type { ZodType } from 'zod';
 import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
-import { checkInput } from '../trpc/input-decoder.ts';
 import { appRouter } from '../trpc/router.ts';
 import { openApiDocument, type Procedure, REST_PREFIX, restProcedures } from './openapi.ts';
 
@@ -80,8 +79,8 @@ function inputOf(procedure: Procedure, request: FastifyRequest): unknown {
   if (method === 'GET' || method === 'DELETE') refuseUnknownQueryKeys(schema, query);
   const params = fromStrings(schema, request.params as Record<string, unknown>);
   if (method === 'GET' || method === 'DELETE') return { ...fromStrings(schema, query), ...params };
+  // A JSON body was held to the input limits (depth, prototype keys) by its parser (json-body.ts).
   const body = request.body ?? {};
-  checkInput(body);
   if (typeof body !== 'object' || Array.isArray(body)) return body; // zod answers 400
   return { ...(body as Record<string, unknown>), ...params };
 }
@@ -109,6 +108,9 @@ function sendError(
     .send({ message: shape.message, code: error.code, data: shape.data });
 }
 
+/** The call of an error answered before any procedure runs. */
+const NO_CALL = { path: undefined, type: 'unknown', input: undefined, ctx: undefined } as const;
+
 // Generated once per process: the plugin serves it under REST_PREFIX and at the root.
 let document: OpenAPIObject | undefined;
 
@@ -117,13 +119,16 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const code = FASTIFY_ERRORS[error.statusCode ?? 500];
     if (!code) throw error;
-    return sendError(reply, new TRPCError({ code, message: error.message }), {
-      path: undefined,
-      type: 'unknown',
-      input: undefined,
-      ctx: undefined,
-    });
+    return sendError(reply, new TRPCError({ code, message: error.message }), NO_CALL);
   });
+  // An unknown route under the prefix (a PUT where only PATCH exists, a mistyped path): the same Error shape.
+  if (!only) {
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?', 1)[0];
+      const message = `no route ${request.method} ${path}: the routes are listed at ${REST_PREFIX}/docs`;
+      return sendError(reply, new TRPCError({ code: 'NOT_FOUND', message }), NO_CALL);
+    });
+  }
   app.get('/openapi.json', async () => {
     document ??= openApiDocument();
     return document;

@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginCallback, type Fastify
 import type { Logger } from 'pino';
 import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import { type Context, createContext } from '../trpc/init.ts';
-import { MAX_INPUT_DEPTH, nestsDeeperThan } from '../trpc/input-decoder.ts';
+import { malformed, nestsDeeperThan, TOO_DEEP } from '../trpc/input-decoder.ts';
 import { LoginLimiter } from '../trpc/login-limiter.ts';
 import { type AppRouter, appRouter } from '../trpc/router.ts';
 import {
@@ -132,15 +132,6 @@ export function createApiServer({
     if (webRoot && wantsAppPage(request.method, request.url, request.headers.accept)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    // Under /api, the REST routes' documented Error shape (a PUT where only PATCH exists, a mistyped path).
-    if (request.url.startsWith(`${REST_PREFIX}/`)) {
-      const path = request.url.split('?', 1)[0];
-      return reply.code(404).send({
-        message: `no route ${request.method} ${path}: the routes are listed at ${REST_PREFIX}/docs`,
-        code: 'NOT_FOUND',
-        data: { code: 'NOT_FOUND', httpStatus: 404, path: null, zodError: null, domain: null },
-      });
-    }
     reply.code(404).type('application/json').send(NOT_FOUND);
   });
   // fastify's default handler answers; with request logging off it would not log a 5xx of its own.
@@ -213,11 +204,7 @@ const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, 
     const input = (request.query as { input?: unknown }).input;
     for (const text of [body, input]) {
       if (typeof text === 'string' && nestsDeeperThan(text)) {
-        return next(
-          Object.assign(new Error(`malformed input: the input nests deeper than ${MAX_INPUT_DEPTH} levels`), {
-            statusCode: 400,
-          }),
-        );
+        return next(Object.assign(malformed(TOO_DEEP), { statusCode: 400 }));
       }
     }
     next();

@@ -10,7 +10,7 @@ import { TRPCError } from '@trpc/server';
 export const MAX_INPUT_DEPTH = 64;
 /** Most type annotations in one input (a client sends one per Date or undefined value). */
 const MAX_ANNOTATIONS = 1_000;
-/** Keys that would reach an object's prototype; refused wherever they appear in a path or a REST query. */
+/** Keys that would reach an object's prototype: refused in an annotation path and as product metadata keys. */
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const malformed = (message: string) =>
@@ -19,26 +19,30 @@ export const malformed = (message: string) =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The refusal of an input nested deeper than MAX_INPUT_DEPTH (a parsed value, or a text before parsing). */
+export const TOO_DEEP = `the input nests deeper than ${MAX_INPUT_DEPTH} levels`;
+
 /**
- * Throws when `value` nests arrays and objects deeper than `max` levels, or holds a key that would reach a
+ * What is wrong with a parsed input, or null: nesting deeper than MAX_INPUT_DEPTH, or a key that would reach a
  * prototype (`__proto__`, or `constructor` holding `prototype`); iterative, so no depth can overflow.
  */
-export function checkInput(value: unknown, max = MAX_INPUT_DEPTH): void {
+export function inputProblem(value: unknown): string | null {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
     if (typeof current !== 'object' || current === null) continue;
-    if (depth >= max) throw malformed(`the input nests deeper than ${max} levels`);
+    if (depth >= MAX_INPUT_DEPTH) return TOO_DEEP;
     const isArray = Array.isArray(current);
     for (const [key, child] of isArray ? current.entries() : Object.entries(current)) {
       if (typeof child !== 'object' || child === null) continue;
       if (!isArray && key === 'constructor' && Object.hasOwn(child, 'prototype')) {
-        throw malformed('the key "constructor.prototype" is not accepted');
+        return 'the key "constructor.prototype" is not accepted';
       }
       stack.push([child, depth + 1]);
     }
-    if (!isArray && Object.hasOwn(current, '__proto__')) throw malformed('the key "__proto__" is not accepted');
+    if (!isArray && Object.hasOwn(current, '__proto__')) return 'the key "__proto__" is not accepted';
   }
+  return null;
 }
 
 /**
@@ -126,7 +130,8 @@ function kindOf(tree: unknown, shown: string): Kind {
 export function decodeInput(payload: unknown): unknown {
   if (!isRecord(payload)) throw malformed('expected an object {"json": …, "meta"?: …} (superjson)');
   let value = payload.json;
-  checkInput(value);
+  const problem = inputProblem(value);
+  if (problem) throw malformed(problem);
   const meta = payload.meta;
   if (meta === undefined) return value;
   if (!isRecord(meta)) throw malformed('"meta" must be an object');
