@@ -4,16 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Orm } from '@shop/db';
-import { TRPCError } from '@trpc/server';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import { resolveResponse } from '@trpc/server/http';
-import Fastify, { type FastifyInstance, type FastifyPluginCallback, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import { type Context, createContext } from '../trpc/init.ts';
-import { malformed, nestsDeeperThan, TOO_DEEP } from '../trpc/input-decoder.ts';
 import { LoginLimiter } from '../trpc/login-limiter.ts';
-import { type AppRouter, appRouter } from '../trpc/router.ts';
 import {
   type ConnectionLimits,
   capConnections,
@@ -24,6 +18,7 @@ import { parseJsonBodies } from './json-body.ts';
 import { REST_PREFIX } from './openapi.ts';
 import { restPlugin } from './rest.ts';
 import { securityHeaders } from './security-headers.ts';
+import { trpcPlugin } from './trpc-plugin.ts';
 import { wantsAppPage, webAppPlugin } from './web-app.ts';
 
 export interface ApiServerOptions {
@@ -39,6 +34,8 @@ export interface ApiServerOptions {
   webRoot?: string;
   /** Timeouts and the socket cap (slow and idle clients); defaults in connection-limits.ts. */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** false: every tRPC call through tRPC's own fastify handler (trpc-direct.ts's reference, in tests). */
+  directTrpcCalls?: boolean;
 }
 
 /** The fastify instance, typed with the pino logger it was given. */
@@ -83,6 +80,7 @@ export function createApiServer({
   webRoot,
   loginLimiter = new LoginLimiter(orm),
   connectionLimits,
+  directTrpcCalls = true,
 }: ApiServerOptions): ApiServer {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...connectionLimits };
   const app = Fastify({
@@ -151,7 +149,7 @@ export function createApiServer({
       clientAddress: req.socket.remoteAddress,
       idempotencyKeys: headerValues(req.raw.rawHeaders, 'idempotency-key'),
     });
-  app.register(trpcPlugin, { prefix: '/trpc', contextOf, maxBatchSize });
+  app.register(trpcPlugin, { prefix: '/trpc', contextOf, maxBatchSize, directCalls: directTrpcCalls });
   app.register(restPlugin, { prefix: REST_PREFIX, contextOf });
   // Where probes and people look first: /healthz, /readyz, /openapi.json and /docs at the root too.
   app.register(restPlugin, { contextOf, only: ROOT_ROUTES });
@@ -181,69 +179,3 @@ export function createApiServer({
 
 /** Procedures whose REST routes also answer at the root, not only under REST_PREFIX. */
 const ROOT_ROUTES = ['health.live', 'health.ready'] as const;
-
-interface TrpcPluginOptions {
-  contextOf: (req: FastifyRequest) => Context;
-  maxBatchSize: number;
-}
-
-/** The app router under its prefix: the only plugin that knows about tRPC. */
-const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (app, { contextOf, maxBatchSize }, done) => {
-  const onError: NonNullable<FastifyTRPCPluginOptions<AppRouter>['trpcOptions']['onError']> = ({
-    error,
-    path,
-    req,
-  }) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
-  };
-
-  // tRPC parses its inputs itself (the body, or GET's `input`): a text nested too deeply is refused before it
-  // is parsed (input-decoder.ts), answered like the errors below.
-  app.addHook('preHandler', (request, _reply, next) => {
-    const body = request.body;
-    const input = (request.query as { input?: unknown }).input;
-    for (const text of [body, input]) {
-      if (typeof text === 'string' && nestsDeeperThan(text)) {
-        return next(Object.assign(malformed(TOO_DEEP), { statusCode: 400 }));
-      }
-    }
-    next();
-  });
-  // Errors fastify raises before tRPC sees the request are answered as tRPC errors, so clients get one shape.
-  // The body limit is fastify's (`bodyLimit`: it reads JSON bodies before tRPC runs, and tRPC's own
-  // maxBodySize only covers bodies it streams itself); its 413 is turned into tRPC's PAYLOAD_TOO_LARGE.
-  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
-    const code = FASTIFY_ERRORS[error.statusCode ?? 500];
-    if (!code) throw error;
-    const headers = new Headers();
-    for (const name of ['content-type', 'accept', 'trpc-accept']) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers.set(name, value);
-    }
-    const params = request.params as { path?: string };
-    // Neither the body nor the query's input is read again: the error short-circuits every call before its
-    // input is parsed. Only `batch` decides the answer's shape (a refused input can be 1 MB of query).
-    const batch = (request.query as { batch?: unknown }).batch === '1' ? '?batch=1' : '';
-    const url = `http://localhost${request.url.split('?', 1)[0]}${batch}`;
-    const response = await resolveResponse({
-      router: appRouter,
-      req: new Request(url, { method: request.method, headers }),
-      path: params.path ?? '',
-      error: new TRPCError({ code, message: error.message }),
-      createContext: () => Promise.resolve(contextOf(request)),
-      maxBatchSize,
-      onError: (o) => onError({ ...o, req: request }),
-    });
-    return reply.send(response);
-  });
-
-  app.register(fastifyTRPCPlugin, {
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize,
-      createContext: ({ req }) => contextOf(req),
-      onError,
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
-  });
-  done();
-};
