@@ -3,7 +3,7 @@
 // whether or not the account exists. The reads (whose sign-in, which principal) are one Kysely statement
 // each; the writes (sign up, open and revoke a session) are units of work answering through getUser.
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictError } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError } from '../../domain/errors.ts';
 import { hashPassword, verifyPassword } from '../../domain/passwords.ts';
 import { ownedBy, type Scope } from '../../domain/scope.ts';
 import type { EntityManager } from '../../driver/orm.ts';
@@ -83,12 +83,35 @@ export async function login(
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoy()), password);
   if (!user?.password_hash || !passwordOk || !rowDecoder(em).bool(user.is_active)) return null;
 
+  return unitOfWork(em, async (tx) => {
+    const token = newSession(tx, user.id, now, ttlMs);
+    await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
+    return { ...token, user: await getUser(tx, user.id, 'any') };
+  });
+}
+
+/** A new session of `userId` in the unit of work `tx`: its token (only the SHA-256 is stored). */
+function newSession(tx: EntityManager, userId: number, now: Date, ttlMs: number) {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
+  tx.create(Session, { user: userId, tokenHash: sha256(token), expiresAt });
+  return { token, expiresAt };
+}
+
+/**
+ * A session of an active user the caller has already identified, without its password: the main job signs
+ * in as the admin it seeds with this way, whatever that admin's password is. Not a sign-in by the user, so
+ * `lastLoginAt` is left alone. NotFoundError for an unknown user, ForbiddenError for a deactivated one.
+ */
+export async function openSession(
+  em: EntityManager,
+  userId: number,
+  { now = new Date(), ttlMs = SESSION_TTL_MS } = {},
+): Promise<SignedIn> {
   return unitOfWork(em, async (tx) => {
-    tx.create(Session, { user: user.id, tokenHash: sha256(token), expiresAt });
-    await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
-    return { token, expiresAt, user: await getUser(tx, user.id, 'any') };
+    const user = await getUser(tx, userId, 'any');
+    if (!user.isActive) throw new ForbiddenError(`user ${userId} is deactivated: it cannot have a session`);
+    return { ...newSession(tx, userId, now, ttlMs), user };
   });
 }
 
