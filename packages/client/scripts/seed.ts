@@ -1,5 +1,6 @@
-// `pnpm db:seed`: fills a running API with a deterministic sample shop through @shop/client (never the ORM).
-// Idempotent: what already exists is kept, only the missing part is created.
+// `npm run db:seed`: fills a running API with a deterministic sample shop through @shop/client (never the ORM).
+// Idempotent and resumable: what already exists is kept, only the missing part is created, so a run stopped at
+// any point (Ctrl-C) is completed by the next one.
 import { parseArgs } from 'node:util';
 import { createShopClient, isShopClientError, type ShopClient } from '../src/index.ts';
 import { CATEGORIES, ROLES, random, seedProduct, seedUsers } from './dataset.ts';
@@ -18,15 +19,29 @@ export interface SeedReport {
   elapsedMs: number;
 }
 
+// Products have no natural key, so the seed lays its products out in fixed chunks: chunk c holds products
+// c × PRODUCTS_PER_CALL onwards, and each call creates the missing end of one chunk, all or nothing. Calls run
+// CALLS_PER_ROUND at a time, over consecutive chunks, one round after the other. So however a run was stopped,
+// each chunk holds a prefix of its products (its first one tells whether it holds any), and the chunks holding
+// some lie before the first incomplete chunk or fewer than CALLS_PER_ROUND chunks after it: the next run finds
+// them with a few dozen look-ups, whatever the count. (A seed product renamed or deleted since counts as missing.)
 const PRODUCTS_PER_CALL = 500; // ~100 KB per call: a 4-call batch stays under the server's 1 MiB body limit
 const CALLS_PER_ROUND = 4;
 
-async function allUsernames(client: ShopClient): Promise<Set<string>> {
-  const names = new Set<string>();
+interface ExistingUser {
+  id: number;
+  roles: string[];
+  hasProfile: boolean;
+}
+
+async function allUsers(client: ShopClient): Promise<Map<string, ExistingUser>> {
+  const users = new Map<string, ExistingUser>();
   for (let page = 1; ; page++) {
     const result = await client.users.list.query({ page, perPage: 100 });
-    for (const user of result.items) names.add(user.username);
-    if (!result.hasNext) return names;
+    for (const user of result.items) {
+      users.set(user.username, { id: user.id, roles: user.roles, hasProfile: user.profile !== null });
+    }
+    if (!result.hasNext) return users;
   }
 }
 
@@ -43,15 +58,50 @@ async function seedProductExists(client: ShopClient, index: number, seed: number
   return items.some((p) => p.name === wanted.name && p.metadata?.sku === wanted.metadata.sku);
 }
 
-/** How many of the first `products` seed products exist (a run creates them in order: they form a prefix). */
-async function seedProductsPresent(client: ShopClient, options: SeedOptions, categoryIds: number[]) {
-  let [present, missing] = [0, options.products];
-  while (present < missing) {
-    const middle = Math.floor((present + missing) / 2);
-    if (await seedProductExists(client, middle, options.seed, categoryIds)) present = middle + 1;
-    else missing = middle;
+/**
+ * The ranges of the seed's first `total` products that are missing, grouped in the rounds that create them:
+ * first the incomplete chunks among the last CALLS_PER_ROUND that hold any (an interrupted round), then every
+ * chunk after those, CALLS_PER_ROUND at a time.
+ */
+async function missingProducts(
+  total: number,
+  exists: (index: number) => Promise<boolean>,
+): Promise<[number, number][][]> {
+  const chunks = Math.ceil(total / PRODUCTS_PER_CALL);
+  const range = (chunk: number): [number, number] => [
+    chunk * PRODUCTS_PER_CALL,
+    Math.min((chunk + 1) * PRODUCTS_PER_CALL, total),
+  ];
+  const holdsAny = (chunk: number) => exists(chunk * PRODUCTS_PER_CALL);
+  const anyFrom = async (chunk: number) => {
+    for (let c = chunk; c < Math.min(chunk + CALLS_PER_ROUND, chunks); c++) if (await holdsAny(c)) return true;
+    return false;
+  };
+  // The first chunk after the last one that holds any: `anyFrom` is true before it and false from it on.
+  let [low, high] = [0, chunks];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (await anyFrom(middle)) low = middle + 1;
+    else high = middle;
   }
-  return present;
+  const interrupted: [number, number][] = [];
+  for (let chunk = Math.max(0, low - CALLS_PER_ROUND); chunk < low; chunk++) {
+    const [start, end] = range(chunk);
+    // The chunk's products are a prefix of it: the first missing one by binary search.
+    let [present, missing] = [start, end];
+    if (await exists(end - 1)) present = end;
+    while (present < missing) {
+      const middle = Math.floor((present + missing) / 2);
+      if (await exists(middle)) present = middle + 1;
+      else missing = middle;
+    }
+    if (present < end) interrupted.push([present, end]);
+  }
+  const rounds = interrupted.length > 0 ? [interrupted] : [];
+  for (let chunk = low; chunk < chunks; chunk += CALLS_PER_ROUND) {
+    rounds.push(Array.from({ length: Math.min(CALLS_PER_ROUND, chunks - chunk) }, (_, k) => range(chunk + k)));
+  }
+  return rounds;
 }
 
 export async function seedShop(client: ShopClient, options: SeedOptions): Promise<SeedReport> {
@@ -75,40 +125,49 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
   }
   const categoryIds = CATEGORIES.map((name) => categories.get(name) as number);
 
-  const existing = await allUsernames(client);
-  const wanted = seedUsers(options.users, options.seed).filter((u) => !existing.has(u.username));
-  for (let i = 0; i < wanted.length; i += 100) {
-    const chunk = wanted.slice(i, i + 100);
-    const users = await client.users.bulkCreate.mutate({
-      users: chunk.map(({ username, email }) => ({ username, email })),
-    });
+  // A user is created first, then given its profile and roles: a seed user that exists without them (a run
+  // stopped in between) gets what it lacks.
+  const users = await allUsers(client);
+  const specs = seedUsers(options.users, options.seed);
+  for (let i = 0; i < specs.length; i += 100) {
+    const chunk = specs.slice(i, i + 100);
+    const missing = chunk.filter((spec) => !users.has(spec.username));
+    if (missing.length > 0) {
+      const made = await client.users.bulkCreate.mutate({
+        users: missing.map(({ username, email }) => ({ username, email })),
+      });
+      for (const user of made) users.set(user.username, { id: user.id, roles: user.roles, hasProfile: false });
+      created.users += made.length;
+    }
     await Promise.all(
-      users.flatMap((user, j) => {
-        const spec = chunk[j];
-        if (!spec) return [];
+      chunk.flatMap((spec) => {
+        const user = users.get(spec.username) as ExistingUser;
         return [
-          client.profiles.upsert.mutate({ userId: user.id, ...spec.profile }),
-          ...spec.roles.map((role) => client.roles.assign.mutate({ userId: user.id, role })),
+          ...(user.hasProfile ? [] : [client.profiles.upsert.mutate({ userId: user.id, ...spec.profile })]),
+          ...spec.roles
+            .filter((role) => !user.roles.includes(role))
+            .map((role) => client.roles.assign.mutate({ userId: user.id, role })),
         ];
       }),
     );
-    created.users += users.length;
-    say(`users: ${created.users}/${wanted.length}`);
+    if (missing.length > 0) say(`users: ${i + chunk.length}/${specs.length}`);
   }
 
-  // Products have no natural key: the seed creates its products in order, so it finds how many of its own
-  // exist (by name, category, price and the SKU in their metadata) with a binary search, and creates the rest.
-  const present = await seedProductsPresent(client, options, categoryIds);
-  for (let next = present; next < options.products; ) {
-    const calls = [];
-    for (let c = 0; c < CALLS_PER_ROUND && next < options.products; c++) {
-      const end = Math.min(next + PRODUCTS_PER_CALL, options.products);
-      const products = Array.from({ length: end - next }, (_, k) => seedProduct(next + k, options.seed, categoryIds));
-      calls.push(client.products.bulkCreate.mutate({ products }));
-      next = end;
+  const rounds = await missingProducts(options.products, (index) =>
+    seedProductExists(client, index, options.seed, categoryIds),
+  );
+  let present = options.products - rounds.flat().reduce((sum, [start, end]) => sum + end - start, 0);
+  for (const round of rounds) {
+    const calls = round.map(([start, end]) =>
+      client.products.bulkCreate.mutate({
+        products: Array.from({ length: end - start }, (_, k) => seedProduct(start + k, options.seed, categoryIds)),
+      }),
+    );
+    for (const { created: n } of await Promise.all(calls)) {
+      created.products += n;
+      present += n;
     }
-    for (const { created: n } of await Promise.all(calls)) created.products += n;
-    say(`products: ${present + created.products}/${options.products}`);
+    say(`products: ${present}/${options.products}`);
   }
 
   const owners = (
@@ -125,6 +184,7 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
       created.accounts++;
     }
   }
+  if (created.accounts > 0) say(`accounts: ${accountIds.length}/${owners.length}`);
 
   // Idempotency keys make every transfer apply once, however often the seed runs.
   for (let i = 0; i < options.transfers && accountIds.length > 1; i++) {
@@ -145,14 +205,15 @@ export async function seedShop(client: ShopClient, options: SeedOptions): Promis
       if (!(isShopClientError(error) && error.data?.code === 'UNPROCESSABLE_CONTENT')) throw error;
     }
   }
+  if (created.transfers > 0) say(`transfers: ${options.transfers} tried, ${created.transfers} made now`);
 
   return { created, elapsedMs: Math.round(performance.now() - started) };
 }
 
-const HELP = `usage: pnpm db:seed [-- options]
+const HELP = `usage: npm run db:seed [-- options]
 
 Fills the API at --url with a deterministic sample shop, through @shop/client, signed in as an admin
-(create one with pnpm db:create-admin). Idempotent.
+(create one with npm run db:create-admin). Idempotent: a run stopped at any point is completed by the next.
   --url URL          API base URL (default: $API_URL or http://127.0.0.1:3000/trpc)
   --admin NAME       admin username or email (default: $SHOP_ADMIN_USERNAME or "admin")
   --password PW      admin password (default: $SHOP_ADMIN_PASSWORD)
@@ -206,7 +267,7 @@ if (import.meta.main) {
     try {
       await anonymous.health.live.query();
     } catch {
-      throw new Error(`cannot reach the API at ${args.url}; start it first (npm start, or pnpm dev)`);
+      throw new Error(`cannot reach the API at ${args.url}; start it first (npm start, or npm run dev)`);
     }
     if (!args.password) throw new Error('no admin password: pass --password or set SHOP_ADMIN_PASSWORD');
     const session = await anonymous.auth.login.mutate({ identifier: args.admin, password: args.password });

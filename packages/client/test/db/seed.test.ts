@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { useTestDatabase } from '@shop/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CATEGORIES, seedProduct, seedUsers } from '../../scripts/dataset.ts';
 import { seedShop } from '../../scripts/seed.ts';
 import { type RunningApi, startApi } from './server.ts';
 
@@ -57,6 +58,46 @@ describe('db:seed through the API', () => {
     expect(bySku.length).toBeGreaterThan(3);
     expect(bySku.slice(0, 3)).toMatchSnapshot();
   });
+
+  // What a run stopped by Ctrl-C leaves behind, made by hand: the next run completes it, creating nothing twice.
+  it('gives seed users a stopped run left without their profile or roles what they lack', async () => {
+    api = await startApi(db());
+    const specs = seedUsers(options.users, options.seed);
+    const bare = await api.client.users.bulkCreate.mutate({
+      users: specs.slice(0, 4).map(({ username, email }) => ({ username, email })),
+    });
+    await api.client.profiles.upsert.mutate({ userId: bare[2]!.id, ...specs[2]!.profile, bio: 'changed since' });
+    const resumed = await seedShop(api.client, options);
+    expect(resumed.created.users).toBe(options.users - 4);
+    for (const [i, user] of bare.entries()) {
+      const now = await api.client.users.byId.query({ id: user.id });
+      expect(now.roles).toEqual(specs[i]!.roles);
+      // A profile that exists is kept as it is.
+      expect(now.profile?.bio).toBe(i === 2 ? 'changed since' : specs[i]!.profile.bio);
+    }
+  });
+
+  it('finds the products of an interrupted round, whatever order its calls finished in, and adds only the rest', async () => {
+    api = await startApi(db());
+    const client = api.client;
+    await seedShop(client, { ...options, products: 0 });
+    const byName = new Map((await client.categories.list.query()).map((c) => [c.name, c.id]));
+    const categoryIds = CATEGORIES.map((name) => byName.get(name) as number);
+    const create = (start: number, end: number) =>
+      client.products.bulkCreate.mutate({
+        products: Array.from({ length: end - start }, (_, k) => seedProduct(start + k, options.seed, categoryIds)),
+      });
+    // A round of four 500-product calls, stopped: the first call done, the second cut short by an earlier run
+    // for 700 products, the third not done, the fourth done.
+    await create(0, 500);
+    await create(500, 700);
+    await create(1_500, 2_000);
+    const resumed = await seedShop(client, { ...options, products: 2_100 });
+    expect(resumed.created.products).toBe(300 + 500 + 100);
+    expect((await client.stats.counts.query()).products).toBe(2_100);
+    const again = await seedShop(client, { ...options, products: 2_100 });
+    expect(again.created.products).toBe(0);
+  });
 });
 
 it('exits non-zero with one clear line when the API is unreachable', async () => {
@@ -65,6 +106,6 @@ it('exits non-zero with one clear line when the API is unreachable', async () =>
   const error = (await run.catch((e: unknown) => e)) as { code: number; stderr: string };
   expect(error.code).toBe(1);
   expect(error.stderr.trim()).toBe(
-    'error: cannot reach the API at http://127.0.0.1:9/trpc; start it first (npm start, or pnpm dev)',
+    'error: cannot reach the API at http://127.0.0.1:9/trpc; start it first (npm start, or npm run dev)',
   );
 });
