@@ -1,5 +1,5 @@
-// Child process: the raw baseline. A bare node:http server that answers products.byId and the first page
-// of products.list with the same JSON the API sends, straight from the driver (better-sqlite3 prepared
+// Child process: the raw baseline. A bare node:http server that answers products.byId and a page of
+// products.list (20 per page, page 1 or any other) with the same JSON the API sends, straight from the driver (better-sqlite3 prepared
 // statements, a pg pool, or a mysql2 pool): what the stack costs is the difference. It also answers health.live with a
 // trivial JSON body (no database): the raw transport floor to hold the API's own floor against.
 import http from 'node:http';
@@ -26,43 +26,43 @@ interface Row {
 const CATEGORY_NAME = '(select c.name from categories c where c.id = p.category_id) as category_name';
 const SELECT = `select p.id, p.name, p.description, p.price, p.stock, p.in_stock, p.metadata, p.created_at, p.updated_at,
   p.category_id, ${CATEGORY_NAME} from products p`;
-// Page 1 the way the API builds it: one statement, the total counted up to EXACT_TOTAL_UP_TO + 1 rows.
-const COUNT_LIMIT = EXACT_TOTAL_UP_TO + 1;
-const PAGE = `select p.id, p.name, p.description, p.price, p.stock, p.in_stock, p.metadata, p.created_at, p.updated_at,
-  p.category_id, ${CATEGORY_NAME},
-  (select count(*) from (select id from products limit ${COUNT_LIMIT}) as matching) as total
-  from products p order by p.name asc, p.id asc limit 20`;
+// A page the way the API builds it: one statement, the total counted up to max(EXACT_TOTAL_UP_TO, the rows
+// the page reaches) + 1 rows (packages/db's pagination.ts). One prepared statement per page number asked for.
+const PER_PAGE = 20;
+const countLimit = (page: number) => Math.max(EXACT_TOTAL_UP_TO, page * PER_PAGE) + 1;
+const pageSql = (page: number) => `select p.id, p.name, p.description, p.price, p.stock, p.in_stock, p.metadata,
+  p.created_at, p.updated_at, p.category_id, ${CATEGORY_NAME},
+  (select count(*) from (select id from products limit ${countLimit(page)}) as matching) as total
+  from products p order by p.name asc, p.id asc limit ${PER_PAGE} offset ${(page - 1) * PER_PAGE}`;
+type PageRow = Row & { total: number | string };
+const pageOf = (rows: PageRow[]) => ({ rows, total: Number(rows[0]?.total ?? 0) });
 
 const target = parseDatabaseUrl(process.env.DATABASE_URL ?? '');
 let byId: (id: number) => Promise<Row | undefined>;
-let firstPage: () => Promise<{ rows: Row[]; total: number }>;
+let listPage: (page: number) => Promise<{ rows: Row[]; total: number }>;
 
 if (target.dialect === 'sqlite') {
   const db = new Database(target.file, { readonly: true });
   db.pragma('journal_mode = WAL');
   const one = db.prepare<[number], Row>(`${SELECT} where p.id = ?`);
-  const page = db.prepare<[], Row & { total: number }>(PAGE);
+  const pages = new Map<number, Database.Statement<[], PageRow>>();
   byId = async (id) => one.get(id);
-  firstPage = async () => {
-    const rows = page.all();
-    return { rows, total: Number(rows[0]?.total ?? 0) };
+  listPage = async (page) => {
+    const statement = pages.get(page) ?? db.prepare<[], PageRow>(pageSql(page));
+    pages.set(page, statement);
+    return pageOf(statement.all());
   };
 } else if (target.dialect === 'mariadb') {
+  // mysql2's execute prepares each statement once per connection and reuses it.
   const pool = mysql.createPool({ uri: target.url, connectionLimit: 10, dateStrings: true, timezone: 'Z' });
   const one = `${SELECT} where p.id = ?`;
   byId = async (id) => ((await pool.execute(one, [id]))[0] as Row[])[0];
-  firstPage = async () => {
-    const rows = (await pool.execute(PAGE))[0] as (Row & { total: number })[];
-    return { rows, total: Number(rows[0]?.total ?? 0) };
-  };
+  listPage = async (page) => pageOf((await pool.execute(pageSql(page)))[0] as PageRow[]);
 } else {
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
   byId = async (id) =>
     (await pool.query<Row>({ name: 'by-id', text: `${SELECT} where p.id = $1`, values: [id] })).rows[0];
-  firstPage = async () => {
-    const { rows } = await pool.query<Row & { total: string }>({ name: 'page', text: PAGE });
-    return { rows, total: Number(rows[0]?.total ?? 0) };
-  };
+  listPage = async (page) => pageOf((await pool.query<PageRow>({ name: `page-${page}`, text: pageSql(page) })).rows);
 }
 
 // MariaDB's date strings ("2026-11-25 08:46:34.123456") are UTC without a zone marker.
@@ -91,6 +91,7 @@ const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   try {
     let body: string | undefined;
+    let status: number | undefined;
     if (url.pathname === '/trpc/health.live') {
       body = JSON.stringify({
         result: { data: { json: { status: 'ok', uptimeSeconds: Math.round(process.uptime()) } } },
@@ -100,15 +101,23 @@ const server = http.createServer(async (req, res) => {
       const row = await byId(Number(input.json?.id));
       if (row) body = envelope(view(row), ['createdAt', 'updatedAt']);
     } else if (url.pathname === '/trpc/products.list') {
-      const { rows, total } = await firstPage();
-      const pages = Math.ceil(total / 20);
-      const items = rows.map(view);
-      const dates = items.flatMap((_, i) => [`items.${i}.createdAt`, `items.${i}.updatedAt`]);
-      const page = { items, total, totalIsExact: total < COUNT_LIMIT, page: 1, perPage: 20, pages };
-      body = envelope({ ...page, hasNext: pages > 1, hasPrev: false }, dates);
+      const input = JSON.parse(url.searchParams.get('input') ?? '{}') as { json?: { page?: number; perPage?: number } };
+      const { page = 1, perPage = PER_PAGE } = input.json ?? {};
+      // Only what the workloads ask for; anything else answers 400 rather than a page the API would not give.
+      if (!Number.isInteger(page) || page < 1 || page > 1000 || perPage !== PER_PAGE) status = 400;
+      else {
+        const { rows, total } = await listPage(page);
+        const pages = Math.ceil(total / PER_PAGE);
+        const items = rows.map(view);
+        const dates = items.flatMap((_, i) => [`items.${i}.createdAt`, `items.${i}.updatedAt`]);
+        const exact = total < countLimit(page);
+        const answer = { items, total, totalIsExact: exact, page, perPage, pages };
+        body = envelope({ ...answer, hasNext: page < pages, hasPrev: page > 1 }, dates);
+      }
     }
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(body ?? '{"error":"not found"}');
+    status ??= body ? 200 : 404;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body ?? `{"error":"${status === 400 ? 'bad request' : 'not found'}"}`);
   } catch (error) {
     res.writeHead(500);
     res.end(String(error));

@@ -1,6 +1,7 @@
 // One-off checks that keep the numbers meaningful: a batched request really answers every call (200, not
-// 207/400/404), the raw baseline answers the same JSON as the API (else the comparison is unfair), and no
-// checkout sells more than there is when every connection buys the same scarce product at once.
+// 207/400/404), the raw baseline answers the same JSON as the API and a REST twin the same value as its tRPC
+// call (else the comparison is unfair), and no checkout sells more than there is when every connection buys
+// the same scarce product at once.
 import { isDeepStrictEqual } from 'node:util';
 import { type LoadRequest, mutation } from './load.ts';
 
@@ -43,6 +44,33 @@ export async function checkSameAnswer(
   return (
     `FAILED: the raw baseline's ${label} differs from the API's (statuses ${api.status} / ${raw.status}); ` +
     `API: ${api.text.slice(0, 300)} … baseline: ${raw.text.slice(0, 300)}`
+  );
+}
+
+/**
+ * The REST twin answers what its tRPC call answers: the REST body (plain JSON) equals the `json` of tRPC's
+ * superjson envelope (`result.data.json`; the envelope's Date markers are what REST leaves out).
+ */
+export async function checkRestTwin(
+  label: string,
+  origin: string,
+  trpc: LoadRequest,
+  rest: LoadRequest,
+): Promise<string> {
+  const [viaTrpc, viaRest] = await Promise.all([get(origin, trpc), get(origin, rest)]);
+  const value = (viaTrpc.json as { result?: { data?: { json?: unknown } } } | undefined)?.result?.data?.json;
+  if (
+    viaTrpc.status === 200 &&
+    viaRest.status === 200 &&
+    value !== undefined &&
+    isDeepStrictEqual(value, viaRest.json)
+  ) {
+    const bytes = `${Buffer.byteLength(viaTrpc.text)} bytes over /trpc, ${Buffer.byteLength(viaRest.text)} over /api`;
+    return `ok: ${label} answers the same value over /trpc and /api (${bytes})`;
+  }
+  return (
+    `FAILED: ${label} answers differently over /trpc and /api (statuses ${viaTrpc.status} / ${viaRest.status}); ` +
+    `/trpc: ${viaTrpc.text.slice(0, 300)} … /api: ${viaRest.text.slice(0, 300)}`
   );
 }
 

@@ -5,7 +5,7 @@ import { createShopClient } from '@shop/client';
 import { seedShop } from '@shop/client/seed';
 import { createProduct, type Dialect, listProducts } from '@shop/db';
 import { processTree, startApiChild } from './api-child.ts';
-import { checkBatch, checkNoOversell, checkSameAnswer } from './checks.ts';
+import { checkBatch, checkNoOversell, checkRestTwin, checkSameAnswer } from './checks.ts';
 import { ADMIN, addProducts, type BenchDatabase, createBenchDatabase, fillBase } from './database.ts';
 import { type LoadOptions, type LoadRequest, load, loadSideBySide, query } from './load.ts';
 import { measureExport, startBaseline } from './processes.ts';
@@ -15,9 +15,13 @@ import {
   BASELINE_KEYS,
   BATCH,
   BATCH_SIZE,
+  BY_ID,
   buildWorkloads,
+  byIdOver,
+  FIRST_PAGE,
   MIX,
   MIX_PARTS,
+  pageOver,
   TABLE_KEYS,
   WORKER_KEYS,
   type Workload,
@@ -42,7 +46,8 @@ export interface BenchOptions {
 }
 
 type Say = (line: string) => void;
-type Run = (key: string, origin: string, options?: LoadOptions) => Promise<Row>;
+/** `over: 'rest'` runs the workload's REST twin instead (workloads.ts). */
+type Run = (key: string, origin: string, options?: LoadOptions, over?: 'trpc' | 'rest') => Promise<Row>;
 
 /** A cursor for the page starting at `offset` in name order: the keys of the row just before it. */
 async function cursorAt(db: BenchDatabase, offset: number): Promise<string> {
@@ -55,18 +60,20 @@ async function cursorAt(db: BenchDatabase, offset: number): Promise<string> {
 const adminToken = async (url: string) =>
   (await createShopClient({ url }).auth.login.mutate({ identifier: ADMIN.username, password: ADMIN.password })).token;
 
-/** Runs a workload by name (the mix: its parts side by side) and labels the result as a table row. */
+/** Runs a workload by name (the mix: its parts side by side), or its REST twin, and labels the result as a row. */
 function runner(workloads: Map<string, Workload>, token: string, defaults: LoadOptions): Run {
   const auth = { authorization: `Bearer ${token}` };
-  return async (key, origin, options = defaults) => {
+  return async (key, origin, options = defaults, over = 'trpc') => {
     if (key === MIX) {
       const parts = MIX_PARTS.map((k) => workload(workloads, k).next);
       const result = await loadSideBySide(origin, parts, { ...options, headers: auth });
       return { key, label: 'mix (byId + list + search + transfer, side by side)', calls: 1, ...result };
     }
     const w = workload(workloads, key);
-    const result = await load(origin, w.next, { ...options, headers: w.auth ? auth : {} });
-    return { key, label: w.label, calls: w.calls, ...result };
+    const twin = over === 'rest' ? w.rest : undefined;
+    if (over === 'rest' && !twin) throw new Error(`${key} has no REST twin`);
+    const result = await load(origin, twin?.next ?? w.next, { ...options, headers: w.auth ? auth : {} });
+    return { key, label: twin?.label ?? w.label, calls: w.calls, ...result };
   };
 }
 
@@ -111,12 +118,30 @@ async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOption
   });
   const run = runner(workloads, token, loadOptions);
   try {
-    results.checks.push(await checkBatch(api.origin, workload(workloads, BATCH).next(), BATCH_SIZE));
+    results.checks.push(
+      await checkBatch(api.origin, workload(workloads, BATCH).next(), BATCH_SIZE),
+      await checkRestTwin(BY_ID, api.origin, byIdOver.trpc(1), byIdOver.rest(1)),
+      await checkRestTwin(`${FIRST_PAGE} page 1`, api.origin, pageOver.trpc(1), pageOver.rest(1)),
+      await checkRestTwin(`${FIRST_PAGE} page 3`, api.origin, pageOver.trpc(3), pageOver.rest(3)),
+    );
+    // A workload with a REST twin runs back to back with it, tRPC first and REST first in turn, so neither
+    // transport always gets the warmer (or the more disturbed) slot.
+    const restRows: Row[] = [];
+    results.rest = restRows;
+    let twins = 0;
     for (const key of [...TABLE_KEYS, MIX, BATCH]) {
+      const twinned = workloads.get(key)?.rest !== undefined;
+      const restFirst = twinned && twins++ % 2 === 1;
+      const runRest = async () => {
+        say(`${dialect}: ${key} over /api`);
+        restRows.push(await run(key, api.origin, loadOptions, 'rest'));
+      };
+      if (restFirst) await runRest();
       say(`${dialect}: ${key}`);
       const row = await run(key, api.origin);
       if (key === BATCH) results.batch = row;
       else results.api.push(row);
+      if (twinned && !restFirst) await runRest();
     }
     say(`${dialect}: oversell check`);
     const scarce = await createProduct(db.orm.em.fork(), {
@@ -149,8 +174,9 @@ async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOption
     const rawOrigin = baseline.url.replace(/\/trpc$/, '');
     try {
       results.checks.push(
-        await checkSameAnswer('products.byId', api.origin, rawOrigin, query('products.byId', { id: 1 })),
-        await checkSameAnswer('products.list page 1', api.origin, rawOrigin, query('products.list', {})),
+        await checkSameAnswer('products.byId', api.origin, rawOrigin, byIdOver.trpc(1)),
+        await checkSameAnswer('products.list page 1', api.origin, rawOrigin, pageOver.trpc(1)),
+        await checkSameAnswer('products.list page 3', api.origin, rawOrigin, pageOver.trpc(3)),
       );
       for (const key of BASELINE_KEYS) results.baseline.push(await run(key, rawOrigin));
     } finally {

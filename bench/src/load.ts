@@ -99,6 +99,9 @@ export const batchQuery = (procedure: string, inputs: unknown[]): LoadRequest =>
   };
 };
 
+/** A REST route of the same API (apps/api/src/http/openapi.ts's REST_PREFIX), e.g. `rest('/products/7')`. */
+export const rest = (path: `/${string}`): LoadRequest => ({ path: `/api${path}` });
+
 export const mutation = (procedure: string, input: unknown): LoadRequest => ({
   method: 'POST',
   path: `/trpc/${procedure}`,

@@ -1,8 +1,15 @@
-// The markdown report of a bench run: per dialect, the main table (API beside the raw baseline and the API's
-// own floor), the batched workload, API_WORKERS side by side, scale/export/seeding, the harness checks and
-// the targets.
+// The markdown report of a bench run: per dialect, the main table (tRPC beside its REST twin, the raw baseline
+// and the API's own floor), the batched workload, API_WORKERS side by side, scale/export/seeding, the
+// harness checks, the comparison with the committed run and the targets; then the targets across dialects.
 import type { BenchResults, DialectResults, Row } from './results.ts';
-import { targetsMarkdown } from './targets.ts';
+import {
+  COMMITTED_RUN_FLOOR,
+  type Comparison,
+  compareWithCommitted,
+  crossDialectMarkdown,
+  type RunContext,
+  targetsMarkdown,
+} from './targets.ts';
 import { LIVE } from './workloads.ts';
 
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
@@ -11,19 +18,50 @@ const ratio = (a: number, b: number | undefined) => (b ? `${Math.round((100 * a)
 function mainTable(d: DialectResults): string[] {
   const floor = d.api.find((r) => r.key === LIVE)?.requestsPerSecond;
   return [
-    '| workload | req/s | p50 ms | p99 ms | non-2xx | raw baseline req/s | API / raw baseline | API / floor |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | req/s | p50 ms | p99 ms | non-2xx | /api req/s | /api p50 ms | /api p99 ms | /trpc ÷ /api | ' +
+      'raw baseline req/s | API / raw baseline | API / floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...d.api.map((r) => {
       const raw = d.baseline.find((b) => b.key === r.key)?.requestsPerSecond;
+      const twin = d.rest?.find((t) => t.key === r.key);
+      const overRest = twin
+        ? [twin.requestsPerSecond, ms(twin.p50Ms), ms(twin.p99Ms), ratio(r.requestsPerSecond, twin.requestsPerSecond)]
+        : ['', '', '', ''];
       return (
-        `| ${r.label} | ${r.requestsPerSecond} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.non2xx} | ${raw ?? ''} | ` +
-        `${ratio(r.requestsPerSecond, raw)} | ${ratio(r.requestsPerSecond, floor)} |`
+        `| ${r.label} | ${r.requestsPerSecond} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.non2xx} | ${overRest.join(' | ')} | ` +
+        `${raw ?? ''} | ${ratio(r.requestsPerSecond, raw)} | ${ratio(r.requestsPerSecond, floor)} |`
       );
     }),
     '',
-    'Raw baseline: a bare node:http server on the same database answering the same JSON straight from the ' +
+    'req/s, p50, p99, non-2xx: over /trpc. /api: the same procedure with the same input over its REST route ' +
+      '(plain JSON, no superjson envelope), run back to back with it on the same process (its non-2xx are ' +
+      'counted in the zero non-2xx target). ' +
+      'Raw baseline: a bare node:http server on the same database answering the same JSON straight from the ' +
       'driver; its health.live is a trivial JSON endpoint (no database), the raw transport floor. ' +
       "API / floor: req/s over the API's own health.live req/s.",
+  ];
+}
+
+function committedTable(d: DialectResults, run: RunContext): string[] {
+  const committed = run.committed;
+  const comparison = compareWithCommitted(d, run);
+  if (!committed || !comparison?.rows.length) return [];
+  const below = (r: Comparison) => !comparison.incomparable && r.ratio < COMMITTED_RUN_FLOOR;
+  return [
+    '',
+    `| against the committed run (${committed.date}) | committed req/s | this run req/s | this ÷ committed |`,
+    '|---|---:|---:|---:|',
+    ...comparison.rows.map(
+      (r) =>
+        `| ${r.label} | ${r.committed} | ${r.now} | ` +
+        `${below(r) ? '**' : ''}${Math.round(100 * r.ratio)} %${below(r) ? '**' : ''} |`,
+    ),
+    '',
+    `Committed run: ${committed.source}; ` +
+      (comparison.incomparable
+        ? `${comparison.incomparable}: not comparable, listed for information only.`
+        : `below ${Math.round(100 * COMMITTED_RUN_FLOOR)} % in bold (beyond the run-to-run spread this machine ` +
+          'showed; see bench/README.md).'),
   ];
 }
 
@@ -100,11 +138,14 @@ export function toMarkdown(results: BenchResults): string {
       `${o.connections} connections, ${o.seconds} s per workload after a ${o.warmupSeconds} s warm-up (mix: p50/p99 are the worst of its four parts).`,
     '',
   ];
+  const run: RunContext = { committed: results.committed, connections: Number(o.connections) };
   for (const d of results.dialects) {
     out.push(`#### ${d.dialect} (${d.products.toLocaleString('en')} products)`, '');
-    out.push(...mainTable(d), ...batchTable(d), ...workersTable(d), ...lines(d), '');
+    out.push(...mainTable(d), ...batchTable(d), ...workersTable(d), ...lines(d), ...committedTable(d, run));
+    out.push('');
     if (d.checks.length) out.push('Checks:', '', ...d.checks.map((c) => `- ${c}`), '');
-    out.push(...targetsMarkdown(d), '');
+    out.push(...targetsMarkdown(d, run), '');
   }
+  out.push('#### Across dialects', '', ...crossDialectMarkdown(results.dialects), '');
   return out.join('\n');
 }

@@ -1,15 +1,19 @@
-// `pnpm bench [-- --quick]`: the API against its own floor and a raw driver baseline, batched, with more
-// workers, at scale, on SQLite and PostgreSQL (see --help). Writes bench/results/latest.json and latest.md.
+// `pnpm bench [-- --quick]`: the API against its own floor, its REST twins and a raw driver baseline, batched,
+// with more workers, at scale, on SQLite, PostgreSQL and MariaDB (see --help). Writes bench/results/latest.json
+// and latest.md, compared with the latest.json committed at HEAD.
 // Numbers are reported against the targets, never asserted.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchDialect } from './dialect.ts';
 import { parseOptions } from './options.ts';
 import { toMarkdown } from './report.ts';
-import type { BenchResults } from './results.ts';
+import { type BenchResults, readCommittedRun } from './results.ts';
 
 const { quick, dialects, ...options } = parseOptions(process.argv.slice(2));
 const say = (line: string) => console.error(`[bench] ${line}`);
+// Read before this run overwrites latest.json: the "no workload slower than the committed run" target.
+const committed = readCommittedRun();
+say(committed ? `comparing with ${committed.source}, run ${committed.date}` : 'no committed run to compare with');
 
 const results: BenchResults = {
   date: new Date().toISOString(),
@@ -21,6 +25,7 @@ const results: BenchResults = {
   },
   options: { ...options, dialects, quick },
   dialects: [],
+  ...(committed ? { committed } : {}),
 };
 const profilePrefix = quick ? 'quick-profile' : 'profile';
 for (const dialect of dialects) results.dialects.push(await benchDialect(dialect, { ...options, profilePrefix }, say));

@@ -1,6 +1,7 @@
 // The workloads: real tRPC requests (random ids, random accounts), each with a short name for --profile,
-// the label of its table row, and whether it needs the admin's token.
-import { batchQuery, type LoadRequest, mutation, query } from './load.ts';
+// the label of its table row, and whether it needs the admin's token. Those REST serves too have a twin: the
+// same procedure with the same input over /api, run beside it so /trpc ÷ /api compares like with like.
+import { batchQuery, type LoadRequest, mutation, query, rest } from './load.ts';
 
 export interface Workload {
   /** Short name, used by `--profile` and in results JSON. */
@@ -11,6 +12,8 @@ export interface Workload {
   auth: boolean;
   /** tRPC calls per HTTP request (batched workloads). */
   calls: number;
+  /** The same procedure and input over REST, where /api serves it (plain JSON instead of superjson's envelope). */
+  rest?: { label: string; next: () => LoadRequest };
 }
 
 export interface WorkloadContext {
@@ -29,6 +32,8 @@ export const BATCH_SIZE = 10;
 export const LIVE = 'health.live';
 export const BY_ID = 'products.byId';
 export const FIRST_PAGE = 'products.list';
+/** Page 3 of 20 per page: the page the issue measures (an offset, still a shallow one). */
+export const PAGE_3 = 'products.list.page3';
 export const BATCH = 'products.byId.batch';
 export const MIX = 'mix';
 
@@ -37,6 +42,7 @@ export const TABLE_KEYS = [
   LIVE,
   BY_ID,
   FIRST_PAGE,
+  PAGE_3,
   'products.list.offset',
   'products.cursorList',
   'users.search',
@@ -47,27 +53,53 @@ export const TABLE_KEYS = [
 export const WORKLOAD_KEYS = [...TABLE_KEYS, BATCH, MIX] as const;
 /** The parts of the mix, run side by side. */
 export const MIX_PARTS = [BY_ID, FIRST_PAGE, 'users.search', 'accounts.transfer'] as const;
+/** The workloads with a REST twin (held to /trpc ≥ 90 % of /api). */
+export const TWIN_KEYS = [BY_ID, FIRST_PAGE, PAGE_3] as const;
 /** Everything else is a read, held to the tail-latency target (p99 ≤ 5 × p50). */
 export const WRITE_KEYS: readonly string[] = ['users.create', 'accounts.transfer', 'orders.checkout'];
 /** What the raw node:http baseline answers (same paths, same JSON). */
-export const BASELINE_KEYS = [LIVE, BY_ID, FIRST_PAGE] as const;
+export const BASELINE_KEYS = [LIVE, BY_ID, FIRST_PAGE, PAGE_3] as const;
 /** Compared between API_WORKERS=1 and API_WORKERS=2. */
 export const WORKER_KEYS = [LIVE, BY_ID, FIRST_PAGE] as const;
 
 const randomInt = (max: number) => 1 + Math.floor(Math.random() * max);
 
+/** One product by id, over tRPC and over REST: the same procedure, the same input. */
+export const byIdOver = {
+  trpc: (id: number) => query('products.byId', { id }),
+  rest: (id: number) => rest(`/products/${id}`),
+};
+/** A page of products.list, 20 per page (page 1 asked for with the defaults, no input fields). */
+export const pageOver = {
+  trpc: (page: number) => query('products.list', page === 1 ? {} : { page, perPage: 20 }),
+  rest: (page: number) => rest(page === 1 ? '/products' : `/products?page=${page}&perPage=20`),
+};
+
 export function buildWorkloads(ctx: WorkloadContext): Map<string, Workload> {
   let serial = 0;
   const account = () => ctx.accountIds[Math.floor(Math.random() * ctx.accountIds.length)] as number;
-  const byId = () => query('products.byId', { id: randomInt(ctx.products) });
   const list: Omit<Workload, 'calls'>[] = [
     { key: LIVE, label: 'health.live (tRPC floor)', next: () => query('health.live', undefined), auth: false },
-    { key: BY_ID, label: 'products.byId', next: byId, auth: false },
+    {
+      key: BY_ID,
+      label: 'products.byId',
+      next: () => byIdOver.trpc(randomInt(ctx.products)),
+      auth: false,
+      rest: { label: 'GET /api/products/{id}', next: () => byIdOver.rest(randomInt(ctx.products)) },
+    },
     {
       key: FIRST_PAGE,
       label: 'products.list (page 1, with category)',
-      next: () => query('products.list', {}),
+      next: () => pageOver.trpc(1),
       auth: false,
+      rest: { label: 'GET /api/products', next: () => pageOver.rest(1) },
+    },
+    {
+      key: PAGE_3,
+      label: 'products.list (page 3 of 20 per page)',
+      next: () => pageOver.trpc(3),
+      auth: false,
+      rest: { label: 'GET /api/products?page=3&perPage=20', next: () => pageOver.rest(3) },
     },
     {
       key: 'products.list.offset',
