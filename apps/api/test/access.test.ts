@@ -76,6 +76,12 @@ const rules: Record<string, { call: (api: Api, w: World) => Promise<unknown> }> 
   'users.byUsername': { call: (api) => api.users.byUsername({ username: 'alice' }) },
   'users.list': { call: (api) => api.users.list({}) },
   'users.search': { call: (api) => api.users.search({ username: 'ali' }) },
+  'users.replace': {
+    call: async (api, w) => {
+      const user = await freshUser(w);
+      return api.users.replace({ id: user.id, username: w.unique(), email: `${w.unique()}@example.com` });
+    },
+  },
   'users.update': {
     call: async (api, w) => api.users.update({ id: (await freshUser(w)).id, patch: { isActive: false } }),
   },

@@ -184,7 +184,7 @@ describe('REST query keys named after Object.prototype members', () => {
 
   it('answers an unknown REST route in the Error shape (PUT where only PATCH exists, a mistyped path)', async () => {
     for (const [method, url] of [
-      ['PUT', '/api/users/1'],
+      ['PUT', '/api/products/1'],
       ['GET', '/api/productz'],
       ['DELETE', '/api/orders/1'],
     ] as const) {

@@ -2,12 +2,15 @@
 // outputs and their `meta.openapi` (rest-meta.ts), then it is made to say what the routes answer, which the
 // generator cannot know: the success status (201 with its Location header, 204 without a body), the error
 // body the routes send (`{ message, code, data }`), and per route only the errors it can give, derived from
-// its access level, input and method, plus its own (`rest(…, { errors })`). A test compares the document with
-// the statuses the routes really answer.
+// its access level, input and method, plus its own (`rest(…, { errors })`); a body that the tRPC input nests
+// as the flat fields the route takes; money fields as taking a JSON number too. A test compares the document
+// with the statuses the routes really answer.
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import type { ZodType } from 'zod';
 import type { Meta } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
+import { MONEY_FORMAT } from '../trpc/schemas.ts';
+import { bodySchemaOf } from './rest-input.ts';
 
 export const REST_PREFIX = '/api';
 
@@ -104,7 +107,38 @@ const ERROR_SCHEMA = {
   },
 } as const;
 
-type Operation = { responses: Record<string, { description: string; content?: unknown; headers?: unknown }> };
+type JsonSchema = { [key: string]: unknown; properties?: Record<string, JsonSchema> };
+type Operation = {
+  responses: Record<string, { description: string; content?: unknown; headers?: unknown }>;
+  requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
+};
+
+const MONEY_NUMBERS =
+  'A decimal string ("12.50", exact), or a JSON number with at most 2 decimal places (12.5); anything else is ' +
+  'refused, never rounded.';
+
+/** A request body's money fields (their `format`, schemas.ts) say that they take a JSON number too (rest-input.ts). */
+function moneyTakesNumbers(schema: unknown): void {
+  if (Array.isArray(schema)) for (const item of schema) moneyTakesNumbers(item);
+  if (schema === null || typeof schema !== 'object') return;
+  const node = schema as JsonSchema;
+  if (node.format === MONEY_FORMAT && node.type === 'string') {
+    node.type = ['string', 'number'];
+    node.minimum = 0;
+    node.description = node.description ? `${node.description}. ${MONEY_NUMBERS}` : MONEY_NUMBERS;
+  }
+  for (const value of Object.values(node)) moneyTakesNumbers(value);
+}
+
+/** The body of a route whose tRPC input nests it (`rest(…, { body: 'patch' })`): the nested fields, flat. */
+function flatBody(operation: Operation, procedure: RestProcedure, field: string, route: string): void {
+  const content = operation.requestBody?.content['application/json'];
+  const nested = content?.schema.properties?.[field];
+  if (!content || !nested) throw new Error(`the OpenAPI document has no body field "${field}" for ${route}`);
+  // A patch with no field is refused by a refinement, which the generator cannot see: said here.
+  const empty = !nested.required && !(bodySchemaOf(procedure) as ZodType).safeParse({}).success;
+  content.schema = empty ? { ...nested, minProperties: 1 } : nested;
+}
 
 export function openApiDocument(): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
@@ -132,6 +166,8 @@ export function openApiDocument(): OpenAPIObject {
       openapi.method.toLowerCase()
     ];
     if (!operation) throw new Error(`the OpenAPI document has no ${openapi.method} ${openapi.path}`);
+    if (rest?.body) flatBody(operation, procedure, rest.body, `${openapi.method} ${openapi.path}`);
+    moneyTakesNumbers(operation.requestBody);
     const ok = operation.responses['200'];
     if (!ok) throw new Error(`the generator wrote no success response for ${openapi.method} ${openapi.path}`);
     const status = rest?.status ?? 200;

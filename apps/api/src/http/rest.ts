@@ -4,86 +4,18 @@
 //
 // trpc-to-openapi's own request adapter is not used: it coerces query values by setting `_def.coerce` on
 // the procedures' shared zod schemas, after which tRPC calls too would take "1" for an id and "false" as
-// true. Here path and query strings are converted per field, strictly, and nothing else is touched.
+// true. Here the request is made into the procedure's input without touching them (rest-input.ts).
 import scalar from '@scalar/fastify-api-reference';
 import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { OpenAPIObject } from 'trpc-to-openapi';
-import type { ZodType } from 'zod';
 import { FASTIFY_ERRORS } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
+import { DOCS_PAGE } from './docs-page.ts';
 import { openApiDocument, type Procedure, REST_PREFIX, restProcedures } from './openapi.ts';
-
-type Wrapped = { def: { type: string; innerType?: unknown }; shape?: Record<string, unknown> };
-const WRAPPERS = ['optional', 'nullable', 'default', 'prefault'];
-const unwrap = (schema: unknown) => {
-  let inner = schema as Wrapped | undefined;
-  while (inner && WRAPPERS.includes(inner.def.type)) inner = inner.def.innerType as Wrapped;
-  return inner;
-};
-
-/** The input's fields (an object schema's shape, without wrappers); none for other inputs. */
-const fieldsOf = (input: ZodType | undefined): Record<string, unknown> => unwrap(input)?.shape ?? {};
-
-/** The zod type of one input field, without optional/nullable/default wrappers; own fields only (never `constructor`). */
-const fieldType = (input: ZodType | undefined, key: string) => {
-  const fields = fieldsOf(input);
-  return Object.hasOwn(fields, key) ? unwrap(fields[key])?.def.type : undefined;
-};
-
-const camel = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-/**
- * Query and path values are strings: numbers, booleans and dates are converted only when written exactly
- * so ("12", "true", an ISO date); anything else stays a string for zod to refuse with a field error.
- * snake_case query names are accepted too (per_page, is_active, min_products).
- */
-function fromStrings(input: ZodType | undefined, values: Record<string, unknown>): Record<string, unknown> {
-  const converted: Record<string, unknown> = {};
-  for (const [rawKey, value] of Object.entries(values)) {
-    const key = camel(rawKey);
-    if (typeof value !== 'string') {
-      converted[key] = value;
-      continue;
-    }
-    const type = fieldType(input, key);
-    if (type === 'number' && /^-?\d{1,15}(\.\d+)?$/.test(value)) converted[key] = Number(value);
-    else if (type === 'boolean' && (value === 'true' || value === 'false')) converted[key] = value === 'true';
-    else if (type === 'date' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)))
-      converted[key] = new Date(value);
-    else converted[key] = value;
-  }
-  return converted;
-}
-
-/** A query parameter the route does not take is refused (a misspelt `perpage` would otherwise do nothing). */
-function refuseUnknownQueryKeys(input: ZodType | undefined, query: Record<string, unknown>): void {
-  const fields = fieldsOf(input);
-  for (const rawKey of Object.keys(query)) {
-    if (Object.hasOwn(fields, camel(rawKey))) continue;
-    const taken = Object.keys(fields);
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `unknown query parameter "${rawKey}": this route takes ${taken.length ? taken.join(', ') : 'none'}`,
-    });
-  }
-}
-
-function inputOf(procedure: Procedure, request: FastifyRequest): unknown {
-  const schema = procedure._def.inputs[0];
-  const method = request.method;
-  if (!schema) return undefined; // a route without input ignores its query (a probe's cache buster)
-  const query = request.query as Record<string, unknown>;
-  if (method === 'GET' || method === 'DELETE') refuseUnknownQueryKeys(schema, query);
-  const params = fromStrings(schema, request.params as Record<string, unknown>);
-  if (method === 'GET' || method === 'DELETE') return { ...fromStrings(schema, query), ...params };
-  // A JSON body was held to the input limits (depth, prototype keys) by its parser (json-body.ts).
-  const body = request.body ?? {};
-  if (typeof body !== 'object' || Array.isArray(body)) return body; // zod answers 400
-  return { ...(body as Record<string, unknown>), ...params };
-}
+import { asRestError, inputOf } from './rest-input.ts';
 
 export interface RestPluginOptions {
   contextOf: (request: FastifyRequest) => Context;
@@ -133,11 +65,7 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
     document ??= openApiDocument();
     return document;
   });
-  app.register(scalar, {
-    routePrefix: '/docs',
-    // No fonts from Scalar's CDN: the page loads nothing from outside this origin (security-headers.ts's CSP).
-    configuration: { url: `${REST_PREFIX}/openapi.json`, title: 'shop-rpc REST API', withDefaultFonts: false },
-  });
+  app.register(scalar, { routePrefix: '/docs', configuration: DOCS_PAGE });
 
   for (const [path, procedure] of restProcedures().filter(([path]) => !only || only.includes(path))) {
     const meta = procedure._def.meta;
@@ -148,8 +76,10 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
       handler: async (request, reply) => {
         const ctx = contextOf(request);
         let input: unknown;
+        let called = false;
         try {
           input = inputOf(procedure, request);
+          called = true;
           const type = procedure._def.type === 'query' ? 'query' : 'mutation';
           const data = await callTRPCProcedure({
             router: appRouter,
@@ -165,7 +95,10 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
           if (created) reply.header('location', `${REST_PREFIX}${created}`);
           return reply.code(status).send(data);
         } catch (cause) {
-          const error: TRPCError = getTRPCErrorFromUnknown(cause);
+          // The procedure's field errors as the REST body has them (a flat body's `price`, not `patch.price`).
+          const error = called
+            ? asRestError(procedure, getTRPCErrorFromUnknown(cause))
+            : getTRPCErrorFromUnknown(cause);
           if (error.code === 'INTERNAL_SERVER_ERROR')
             request.log.error({ path, err: error.cause ?? error }, 'procedure failed');
           return sendError(reply, error, { path, type: procedure._def.type, input, ctx });

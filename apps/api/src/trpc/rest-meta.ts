@@ -13,6 +13,11 @@ export interface RestMeta {
    * for one of those it cannot give.
    */
   errors?: Record<number, string | false>;
+  /**
+   * The input field that the REST body fills, for an input that nests its fields (`{ id, patch: {…} }`): over
+   * REST the body is the fields themselves, flat, and the path gives the rest. tRPC's input is unchanged.
+   */
+  body?: string;
 }
 
 export interface RestOptions {
@@ -24,6 +29,8 @@ export interface RestOptions {
   requestHeaders?: ZodObject;
   /** e.g. `{ 422: 'insufficient funds' }` or `{ 409: false }`; 400/401/403/404/409/413/415 are derived (openapi.ts). */
   errors?: RestMeta['errors'];
+  /** e.g. 'patch': the REST body is `input.patch`, flat (see RestMeta.body). */
+  body?: RestMeta['body'];
 }
 
 export function rest(method: OpenApiMethod, path: `/${string}`, summary: string, options: RestOptions = {}) {
@@ -44,6 +51,7 @@ export function rest(method: OpenApiMethod, path: `/${string}`, summary: string,
       status: options.status ?? 200,
       ...(options.location ? { location: options.location } : {}),
       ...(options.errors ? { errors: options.errors } : {}),
+      ...(options.body ? { body: options.body } : {}),
     },
   };
 }

@@ -33,12 +33,31 @@ export const longText = text().max(textLimits.text);
 /** Dates a person could mean (PostgreSQL refuses years before 4713 BC; MariaDB before 1000). */
 export const date = z.date().min(new Date('1000-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z'));
 
+/**
+ * The JSON Schema `format` that marks money inputs. tRPC takes money as a decimal string only; the REST routes
+ * also take a JSON number with at most two decimals there (http/rest-input.ts), and their document says so.
+ */
+export const MONEY_FORMAT = 'decimal';
+
 /** Money in: exactly the form @shop/db accepts (no trimming, no other notations), within its column. */
 const money = (column: MoneyColumn) =>
-  z.string().regex(moneyPattern(column), moneyFormHint(column)).meta({ example: '12.50' });
+  z.string().regex(moneyPattern(column), moneyFormHint(column)).meta({ example: '12.50', format: MONEY_FORMAT });
+/** Whether an input schema (without its optional/default wrappers) is one of the money inputs below. */
+export const isMoney = (schema: z.ZodType) => z.globalRegistry.get(schema)?.format === MONEY_FORMAT;
 export const price = money(moneyColumns.price);
 export const amount = money(moneyColumns.amount).refine((value) => /[1-9]/.test(value), 'must be greater than 0');
 export const openingBalance = money(moneyColumns.balance);
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/**
+ * Any JSON value: zod's own `z.json()`, but named, so the OpenAPI document lists it as `JsonValue` (the
+ * generator names an anonymous recursive schema `__schema0`).
+ */
+export const jsonValue: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+  )
+  .meta({ id: 'JsonValue', description: 'any JSON value' });
 
 export const pageInput = z.object({
   page: z.int().min(1).max(100_000).default(1),

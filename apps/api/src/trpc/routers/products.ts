@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { adminProcedure, dbProcedure } from '../init.ts';
 import { PROTOTYPE_KEYS } from '../input-decoder.ts';
 import { rest } from '../rest-meta.ts';
-import { id, idInput, longText, MAX_BATCH, name, pageInput, price, text } from '../schemas.ts';
+import { id, idInput, jsonValue, longText, MAX_BATCH, name, pageInput, price, text } from '../schemas.ts';
 import { deleted, pageOf, productCursorPage, productView } from '../views.ts';
 
 // Metadata is free-form JSON, with three things refused on the way in, each with its path: NUL characters (as
@@ -27,7 +27,7 @@ import { deleted, pageOf, productCursorPage, productView } from '../views.ts';
 // the limit is the same on every dialect).
 const refuseWireKey = (key: string) =>
   PROTOTYPE_KEYS.has(key) ? `the key "${key}" is not allowed in metadata` : undefined;
-const metadata = z.record(z.string(), z.json()).superRefine((value, ctx) => {
+const metadata = z.record(z.string(), jsonValue).superRefine((value, ctx) => {
   const problem = findNul(value, { refuseKey: refuseWireKey, maxDepth: MAX_JSON_DEPTH });
   if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
@@ -107,7 +107,7 @@ export const productsRouter = {
     )
     .mutation(async ({ ctx, input }) => ({ created: await createProducts(ctx.em, input.products) })),
   update: adminProcedure
-    .meta(rest('PATCH', '/products/{id}', 'Change some fields of a product'))
+    .meta(rest('PATCH', '/products/{id}', 'Change some fields of a product', { body: 'patch' }))
     .output(productView)
     .input(z.object({ id, patch: newProduct.partial().refine((p) => Object.keys(p).length > 0, 'nothing to update') }))
     .mutation(({ ctx, input }) => updateProduct(ctx.em, input.id, input.patch)),

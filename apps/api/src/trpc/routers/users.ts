@@ -59,8 +59,26 @@ export const usersRouter = {
       }),
     )
     .query(({ ctx, input }) => searchUsers(ctx.em, input)),
+  /**
+   * PUT: the user as a whole. Missing `isActive` is reset to true (as on creation); the password is write-only
+   * (no answer carries it, so a body built from a GET cannot): absent, it is kept; given, it replaces the old
+   * one and signs the user out everywhere. Roles and the profile are their own resources.
+   */
+  replace: adminProcedure
+    .meta(
+      rest('PUT', '/users/{id}', 'Replace a user (username and email required)', {
+        description:
+          'Every writable field at once: `username` and `email` are required, a missing `isActive` is reset ' +
+          'to true. The password is write-only: absent, it is kept; given, it replaces the old one and signs ' +
+          'the user out everywhere. Read-only fields (`id`, `roles`, dates) are ignored; roles and the ' +
+          'profile are changed through their own routes. PATCH changes only the fields it is given.',
+      }),
+    )
+    .output(userView)
+    .input(z.object({ id, username, email, isActive: z.boolean().default(true), password: password.optional() }))
+    .mutation(({ ctx, input: { id, ...user } }) => updateUser(ctx.em, id, user, actorOf(ctx))),
   update: adminProcedure
-    .meta(rest('PATCH', '/users/{id}', 'Change some fields of a user'))
+    .meta(rest('PATCH', '/users/{id}', 'Change some fields of a user', { body: 'patch' }))
     .output(userView)
     .input(
       z.object({
