@@ -29,11 +29,27 @@ describe.runIf(testDialect === 'sqlite')('security headers in the browser', () =
     await page.getByRole('heading', { name: 'My account' }).waitFor();
   });
 
-  it('renders the API reference at /api/docs under its own CSP (its inline script allowed by hash)', async () => {
+  it('renders the API reference at /api/docs under its own CSP (its inline script allowed by hash), offline', async () => {
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).origin !== origin) elsewhere.push(request.url());
+    });
     const response = await page.goto(`${origin}/api/docs/`);
     expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-[\w+/=]+'/);
     // Scalar rendered the document (its sidebar lists the routes by summary).
     await expect.poll(() => page.locator('body').textContent()).toContain('Liveness: the process is up');
+    // Nothing leads to Scalar's services: no "Ask AI", no developer tools bar (Generate SDK, Deploy, Share).
+    for (const name of [/Ask AI/, /Generate SDK/, /Deploy/, /Developer Tools/, /Share/, /Open API Client/])
+      expect(await page.getByRole('button', { name }).or(page.getByRole('link', { name })).count(), String(name)).toBe(
+        0,
+      );
+    const links = await page
+      .locator('a[href^="http"]')
+      .evaluateAll((anchors) =>
+        anchors.filter((a) => (a as HTMLElement).offsetParent !== null).map((a) => (a as HTMLAnchorElement).href),
+      );
+    expect(links.filter((href) => new URL(href).origin !== origin)).toEqual([]);
+    expect(elsewhere).toEqual([]); // no font, script or call left this server
     await screenshot(page, 'api-docs');
   });
 
