@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError, z } from 'zod';
 import { domainErrorToTRPC } from './errors.ts';
+import type { Loaders } from './loaders.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { RestMeta } from './rest-meta.ts';
 import { transformer } from './wire-format.ts';
@@ -33,6 +34,8 @@ export interface Context {
   loginLimiter: LoginLimiter;
   /** Every `Idempotency-Key` header sent, in order (transfers and checkouts take one; two are refused). */
   idempotencyKeys: readonly string[];
+  /** Reads the calls of this request share (loaders.ts); middlewares copy the context, this object stays one. */
+  loaders: Loaders;
 }
 
 /** Reads `Authorization: Bearer <token>`. */
@@ -59,6 +62,7 @@ export function createContext(request: {
     token: bearerToken(request.authorization),
     clientAddress: request.clientAddress ?? 'unknown',
     idempotencyKeys: request.idempotencyKeys ?? [],
+    loaders: {},
   };
 }
 

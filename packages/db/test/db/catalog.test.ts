@@ -4,10 +4,10 @@ import { InvalidError, NotFoundError } from '../../src/domain/errors.ts';
 import { Category, Product } from '../../src/entities/index.ts';
 import { getCategory, listCategories } from '../../src/services/categories/reads.ts';
 import { createCategory, deleteCategory, renameCategory } from '../../src/services/categories/writes.ts';
-import { getProduct, listProducts, productSummaries } from '../../src/services/products/reads.ts';
+import { getProduct, getProducts, listProducts, productSummaries } from '../../src/services/products/reads.ts';
 import { createProduct, createProducts, deleteProduct, updateProduct } from '../../src/services/products/writes.ts';
 
-const { em } = useTestDatabase();
+const { db, em } = useTestDatabase();
 
 describe('categories', () => {
   it('creates, gets, lists sorted and renames', async () => {
@@ -52,6 +52,23 @@ describe('categories', () => {
 });
 
 describe('products', () => {
+  it('reads several by id in one statement, in the order asked, each as getProduct answers it', async () => {
+    const a = await createCategory(em(), 'A');
+    const [lamp, desk] = await Promise.all(
+      ['Lamp', 'Desk'].map((name) =>
+        createProduct(em(), { name, price: '1.50', categoryId: a.id, metadata: { n: 1 } }),
+      ),
+    );
+    const before = db().queries.length;
+    const found = await getProducts(em(), [desk!.id, 99_999, lamp!.id, desk!.id]);
+    expect(db().queries.length - before).toBe(1);
+    expect(found[0]).toEqual(await getProduct(em(), desk!.id));
+    expect(found[1]).toBeInstanceOf(NotFoundError);
+    expect(found[1]).toMatchObject({ message: 'product 99999 not found' });
+    expect(found[2]).toEqual(await getProduct(em(), lamp!.id));
+    expect(found[3]).toEqual(found[0]);
+  });
+
   it('creates, gets, updates partially (moving category) and deletes', async () => {
     const a = await createCategory(em(), 'A');
     const b = await createCategory(em(), 'B');
