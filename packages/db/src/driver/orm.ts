@@ -9,6 +9,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { entities } from '../entities/index.ts';
 import { notFound } from '../services/not-found.ts';
+import { connectionProblem, DatabaseConnectionError } from './connection-errors.ts';
 import type { DatabaseTarget } from './database-url.ts';
 import { namedStatementsOptions } from './postgres-statement-names.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
@@ -113,19 +114,34 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
   } as Partial<Options>;
 }
 
-/** Opens the ORM; on SQLite also sets the pragmas MikroORM leaves alone. */
+/**
+ * Opens the ORM and connects (MikroORM would wait for the first query): a database that cannot be used is a
+ * DatabaseConnectionError saying why in one line, at start-up. On SQLite also sets the pragmas MikroORM
+ * leaves alone.
+ */
 export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}): Promise<Orm> {
-  if (target.dialect === 'sqlite' && target.file !== ':memory:')
-    mkdirSync(path.dirname(target.file), { recursive: true });
-  const orm = (await MikroORM.init(ormConfig(target, options))) as Orm;
-  if (options.onQuery) queryListeners.set(orm.config, options.onQuery);
-  if (target.dialect === 'sqlite') {
-    const connection = orm.em.getConnection();
-    for (const pragma of SQLITE_PRAGMAS) {
-      if (target.file === ':memory:' && pragma.startsWith('journal_mode')) continue;
-      await connection.execute(`pragma ${pragma}`);
+  const refuse = (error: unknown) => new DatabaseConnectionError(connectionProblem(error, target), { cause: error });
+  if (target.dialect === 'sqlite' && target.file !== ':memory:') {
+    try {
+      mkdirSync(path.dirname(target.file), { recursive: true });
+    } catch (error) {
+      throw refuse(error);
     }
   }
+  const orm = (await MikroORM.init(ormConfig(target, options))) as Orm;
+  try {
+    const connection = orm.em.getConnection();
+    if (target.dialect === 'sqlite') {
+      for (const pragma of SQLITE_PRAGMAS) {
+        if (target.file === ':memory:' && pragma.startsWith('journal_mode')) continue;
+        await connection.execute(`pragma ${pragma}`);
+      }
+    } else await connection.execute('select 1');
+  } catch (error) {
+    await orm.close(true).catch(() => {});
+    throw refuse(error);
+  }
+  if (options.onQuery) queryListeners.set(orm.config, options.onQuery);
   return orm;
 }
 

@@ -1,0 +1,64 @@
+// Why a database could not be opened, as one line naming where and what to do: a server that does not answer,
+// an unknown host, a refused user, a database that is missing and may not be created, an SQLite path that
+// cannot be a database file. openOrm throws these; every process prints them after "cannot open <database>:".
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DatabaseTarget } from './database-url.ts';
+
+export class DatabaseConnectionError extends Error {
+  override name = 'DatabaseConnectionError';
+}
+
+const SERVER_NAMES = { postgresql: 'PostgreSQL', mariadb: 'MariaDB' } as const;
+const DEFAULT_PORTS = { postgresql: 5432, mariadb: 3306 } as const;
+
+// PostgreSQL SQLSTATEs and MariaDB/MySQL error numbers.
+const REFUSED_USER = new Set<unknown>(['28P01', '28000', 1045, 1698]);
+const NO_DATABASE = new Set<unknown>(['3D000', '42501', 1049, 1044]);
+const UNKNOWN_HOST = new Set<unknown>(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+const NO_ROUTE = new Set<unknown>(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/** The one-line reason `error` (thrown while connecting to `target`) stopped the database from opening. */
+export function connectionProblem(error: unknown, target: DatabaseTarget): string {
+  const { code, errno, message } = (error ?? {}) as { code?: unknown; errno?: unknown; message?: string };
+  const reason = (message ?? String(error)).split('\n')[0] ?? '';
+  if (target.dialect === 'sqlite') return sqliteProblem(code, reason, target.file);
+
+  const server = SERVER_NAMES[target.dialect];
+  const url = new URL(target.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const at = `${host}:${url.port || DEFAULT_PORTS[target.dialect]}`;
+  const user = url.username ? `user "${decodeURIComponent(url.username)}"` : 'the default user';
+  if (code === 'ECONNREFUSED') return `nothing answers at ${at}: is ${server} running? Start it, or set DATABASE_URL`;
+  if (UNKNOWN_HOST.has(code)) return `the host "${host}" is unknown (${code}): check the host in DATABASE_URL`;
+  if (NO_ROUTE.has(code)) return `no answer from ${at} (${code}): check the host and port in DATABASE_URL`;
+  // MariaDB's 1044 is also "no rights on this existing database": the same fix.
+  if (NO_DATABASE.has(code) || NO_DATABASE.has(errno)) {
+    return (
+      `${server} at ${at} has no database "${target.database}" that ${user} may use or create (${reason}): ` +
+      'create it, grant the user access, or name another database in DATABASE_URL'
+    );
+  }
+  if (REFUSED_USER.has(code) || REFUSED_USER.has(errno)) {
+    return `${server} at ${at} refused ${user} (${reason}): check the user and password in DATABASE_URL`;
+  }
+  return `${server} at ${at} failed to connect (${reason}): is that port a ${server} server? check DATABASE_URL`;
+}
+
+function sqliteProblem(code: unknown, reason: string, file: string): string {
+  const fix = 'set DATABASE_URL to a file path you can write';
+  const folder = path.dirname(file);
+  if (code === 'EEXIST' || code === 'ENOTDIR')
+    return `cannot create the folder ${folder}: a file is in the way; ${fix}`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return `cannot create the folder ${folder} (${code}): ${fix}`;
+  if (code === 'SQLITE_NOTADB') return `${file} is not an SQLite database: set DATABASE_URL to one, or to a new file`;
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+    return `${file} is a folder, not a database file: ${fix}`;
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    return `the folder ${folder} is not writable: ${fix}`;
+  }
+  return `SQLite cannot open ${file} (${reason}): ${fix}`;
+}
