@@ -70,8 +70,8 @@ export async function startApi({
       }),
       ...((webRoot ?? api.WEB_ROOT) ? { webRoot: webRoot ?? api.WEB_ROOT } : {}),
     });
-    const url = await server.listen(api.PORT, api.HOST).catch((error: Error) => {
-      throw new Error(`cannot listen on ${api.HOST}:${api.PORT}: ${error.message}`);
+    const url = await server.listen(api.PORT, api.HOST).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(listenProblem(error, api.HOST, api.PORT));
     });
     log.info({ url, database }, 'shop-api listening');
     return {
@@ -88,4 +88,19 @@ export async function startApi({
     await orm.close();
     throw error;
   }
+}
+
+/** Why the server could not listen on HOST:PORT, as one line with the fix. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  if (error.code === 'EADDRINUSE') {
+    const free = port > 0 && port < 65_535 ? port + 1 : 3001;
+    return `port ${port} is in use on ${host}: set PORT to a free port (PORT=${free} npm start)`;
+  }
+  if (error.code === 'EACCES') {
+    return `port ${port} on ${host} needs privileges this user lacks (ports below 1024 do): set PORT to 1024 or above (PORT=3001 npm start)`;
+  }
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+    return `HOST ${host} is not an address of this machine: set HOST to one of its addresses (HOST=127.0.0.1, or 0.0.0.0 for all)`;
+  }
+  return `cannot listen on ${host}:${port}: ${error.message}`;
 }
