@@ -1,10 +1,10 @@
-// Command line of `pnpm bench`: options, defaults (full and --quick) and the help text.
+// Command line of `npm run bench`: options, defaults (full and --quick) and the help text.
 import { parseArgs } from 'node:util';
 import type { Dialect } from '@shop/db';
 import type { BenchOptions } from './dialect.ts';
 import { BY_ID, WORKLOAD_KEYS } from './workloads.ts';
 
-export const HELP = `usage: pnpm bench [-- options]
+export const HELP = `usage: npm run bench [-- options]
 
 Starts the API as users run it (node apps/api/src/main.ts, NODE_ENV=production, API_WORKERS=1) on a fresh
 database per dialect and loads it over real tRPC URLs, and over /api for the procedures REST serves (byId,

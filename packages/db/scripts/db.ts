@@ -1,4 +1,4 @@
-// `pnpm db:*` scripts: migrations, drift check, reset and export, acting on DATABASE_URL (see --help).
+// The `npm run db:*` scripts: migrations, drift check, reset and export, acting on DATABASE_URL (see --help).
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { dialectOf } from '../src/driver/orm.ts';
 import { exportProductsNdjson } from '../src/services/products/export.ts';
 import { runDbScript } from './runner.ts';
 
-const HELP = `usage: pnpm db:<command>   (or: node packages/db/scripts/db.ts <command> [options])
+const HELP = `usage: npm run db:<command> [-- options]   (or: node packages/db/scripts/db.ts <command> [options])
 
 Acts on DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; production: required).
 Accepted forms: ${ACCEPTED_FORMS}.
@@ -24,9 +24,15 @@ commands:
   migrate:history         executed migrations with their times
   reset                   drop everything and migrate from zero (refused with NODE_ENV=production)
   check                   exit 1 when the entities and the migrations have drifted apart
-  export [--out FILE]     stream all products as NDJSON (default: stdout)`;
+  export [--out FILE]     stream all products as NDJSON (default: stdout)
 
+examples: npm run db:migrate:status, npm run db:migrate:down -- --to 0, npm run db:migrate:create -- add_thing`;
+
+// `pnpm db:x -- --to 0` passes the `--` on (npm drops it): one is ignored, so both spellings work.
+const args = process.argv.slice(2);
+args.splice(args.indexOf('--'), args.includes('--') ? 1 : 0);
 const { values, positionals } = parseArgs({
+  args,
   allowPositionals: true,
   options: {
     to: { type: 'string' },
@@ -98,7 +104,11 @@ await runDbScript(
         if (drift.statements.length)
           log(`entities differ from the migrated schema:\n  ${drift.statements.join('\n  ')}`);
         const drifted = drift.pending.length > 0 || drift.statements.length > 0;
-        log(drifted ? 'drift: run pnpm db:migrate, or pnpm db:migrate:create for entity changes' : 'no drift');
+        log(
+          drifted
+            ? 'drift: apply the pending migrations (npm run db:migrate), or generate one for changed entities (npm run db:migrate:create -- <name>)'
+            : 'no drift',
+        );
         return drifted ? 1 : 0;
       }
       case 'export': {

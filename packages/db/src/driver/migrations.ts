@@ -25,7 +25,7 @@ export async function requireMigrated(orm: Orm, database: string): Promise<void>
   const { pending } = await migrationStatus(orm);
   if (pending.length === 0) return;
   throw new Error(
-    `${database} has ${pending.length} pending migration(s) (${pending.join(', ')}): run \`pnpm db:migrate\` first`,
+    `${database} has ${pending.length} pending migration(s) (${pending.join(', ')}): run \`npm run db:migrate\` first`,
   );
 }
 

@@ -43,7 +43,7 @@ describe.runIf(testDialect === 'sqlite')('db scripts', () => {
     ] as const) {
       const { status, stderr } = run(script, [...args], file);
       expect(status).toBe(1);
-      expect(stderr).toMatch(/has \d+ pending migration\(s\) \(Migration\w+.*\): run `pnpm db:migrate` first$/);
+      expect(stderr).toMatch(/has \d+ pending migration\(s\) \(Migration\w+.*\): run `npm run db:migrate` first$/);
       expect(stderr).not.toMatch(/no such table/);
     }
   });
@@ -66,5 +66,18 @@ describe.runIf(testDialect === 'sqlite')('db scripts', () => {
     });
     expect(clash.status).toBe(1);
     expect(clash.stderr.trim()).toBe('error: email is already taken');
+  });
+
+  it('name npm commands in their usage, and take options after a `--` as pnpm passes them on', () => {
+    const help = spawnSync(process.execPath, [path.join(SCRIPTS, 'db.ts'), '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toMatch(/^usage: npm run db:<command> \[-- options\]/);
+    expect(help.stdout).toContain('npm run db:migrate:down -- --to 0');
+    const file = path.join(dir, 'dashes.db');
+    expect(run('db.ts', ['migrate'], file).status).toBe(0);
+    // `pnpm db:migrate:down -- --to 0` runs `db.ts migrate:down -- --to 0`; npm drops the `--`.
+    const down = run('db.ts', ['migrate:down', '--', '--to', '0'], file);
+    expect(down).toMatchObject({ status: 0 });
+    expect(down.stderr).toMatch(/^reverted: (Migration\w+, )+Migration\w+_initial$/m);
+    expect(run('db.ts', ['migrate:status'], file).stderr).toMatch(/^current: \(none\)$/m);
   });
 });
