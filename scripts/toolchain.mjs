@@ -178,7 +178,7 @@ function run(command, env) {
   const dieOf = (signal) => {
     process.removeAllListeners(signal);
     process.kill(process.pid, signal);
-    setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 1)), 500).unref();
+    setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 1)), 500); // where a signal cannot end it
   };
   child.on('exit', (code, signal) => {
     if (signal) dieOf(signal);
