@@ -3,11 +3,15 @@
 import { parseArgs } from 'node:util';
 import { ACCEPTED_FORMS } from '@shop/db';
 import { runApi } from './process/cluster.ts';
+import { BUILD_WEB_APP, loadApiSettings, missingWebApp } from './process/env.ts';
+import { createLogger } from './process/logger.ts';
 
 const HELP = `usage: node apps/api/src/main.ts [--migrate]
 
 Serves the shop's API with fastify: tRPC at http://HOST:PORT/trpc, the same procedures as REST routes under
-/api (OpenAPI document /api/openapi.json, reference /api/docs) and, with WEB_ROOT, the web app at /.
+/api (OpenAPI document /api/openapi.json, reference /api/docs; those two and the probes /healthz and /readyz
+answer at the root too) and a built web app at / (WEB_ROOT; with NODE_ENV=production, apps/web/dist when it
+holds a build).
 SIGINT/SIGTERM stop it gracefully: requests in flight are answered first (for up to 10 s).
   --migrate   apply pending migrations before serving (otherwise the server refuses to start on an
               unmigrated database and says what to run); with API_WORKERS > 1 the primary process applies
@@ -17,13 +21,16 @@ env: DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; produc
        paths are relative to the repository root), NODE_ENV (development), PORT (3000), HOST (127.0.0.1),
      LOG_LEVEL (info), API_MAX_BATCH_SIZE (20), API_MAX_BODY_BYTES (1048576), DB_POOL_MAX (10),
      DB_POOL_IDLE_MS (30000), LOG_FORMAT (pretty when NODE_ENV is development, else json),
-     WEB_ROOT (unset): a built web app (apps/web/dist) to serve at / with client-side routes answered by
-       its index.html,
+     API_SIGNUPS_PER_ADDRESS_HOUR (10): sign-ups one client address may make per hour,
+     WEB_ROOT: a built web app to serve at / with client-side routes answered by its index.html; a
+       relative path is relative to the repository root, like DATABASE_URL's; one without index.html stops
+       the start. Unset: apps/web/dist with NODE_ENV=production (a warning is logged when it holds no
+       build: ${BUILD_WEB_APP} makes one), no web app otherwise,
      API_WORKERS (1): processes serving the port (1-64, node:cluster). With N > 1 a primary process forks N
        workers that share PORT (PORT=0 too: one port for all), replaces a worker that dies while serving,
        exits 1 when a worker fails to start, and on SIGINT/SIGTERM stops all of them gracefully. Needs a
        database file or server (not :memory:). Each worker has its own pool (DB_POOL_MAX per worker); the
-       sign-in limits are counted in the database, so all workers share them.
+       sign-in and sign-up limits are counted in the database, so all workers share them.
 DATABASE_URL forms: ${ACCEPTED_FORMS}.`;
 
 const { values } = parseArgs({
@@ -35,6 +42,9 @@ if (values.help) {
 }
 
 try {
+  const settings = loadApiSettings();
+  const missing = missingWebApp(settings);
+  if (missing) createLogger(settings).warn(missing);
   await runApi({ migrate: values.migrate });
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
