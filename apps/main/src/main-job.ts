@@ -96,7 +96,7 @@ shop-rpc is ready  (${api.database}, ${products.total}${products.totalIsExact ? 
 
   Open the shop:   ${web}
   Admin sign-in:   ${admin.signIn}
-  Typed API:       ${api.url}   (createShopClient from @shop/client; example: pnpm --filter @shop/client example)
+  Typed API:       ${api.url}   (createShopClient from @shop/client; example: npm run example)
   REST + docs:     ${web}api/docs   (OpenAPI document: ${web}api/openapi.json)
   With curl:       curl '${web}api/products?per_page=5'
 
