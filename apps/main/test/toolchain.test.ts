@@ -215,7 +215,6 @@ describe.runIf(testDialect === 'sqlite')('scripts/toolchain.mjs with either Node
       path.join(root, 'stop.js'),
       // Stops cleanly on the first signal (one Ctrl-C may arrive twice: from the terminal and forwarded).
       `let stopping = false;
-console.log('ready');
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
     if (stopping) return;
@@ -223,6 +222,7 @@ for (const signal of ['SIGINT', 'SIGTERM'])
     console.log('stopping on ' + signal);
     setTimeout(() => process.exit(0), 100);
   });
+console.log('ready'); // only now: a signal before its handler would end it at once
 setInterval(() => {}, 1000);
 `,
     );
