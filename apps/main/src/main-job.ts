@@ -83,8 +83,12 @@ try {
     // Signed in by a session opened for the admin: its password may be one an earlier start showed.
     const { token } = await openSession(api.orm.em.fork(), admin.user.id);
     const client = createShopClient({ url: api.url, token });
+    // The seed's ~100 requests would each log a line: its progress lines say enough (warnings still show).
+    const level = api.log.level;
+    api.log.level = 'warn';
     const report = await seedShop(client, { ...SAMPLE_SHOP, onProgress: (line) => say(`[seed] ${line}`) });
     await client.profiles.upsert.mutate({ userId: admin.user.id, ...SEEDED_PROFILE });
+    api.log.level = level;
     seeding = false;
     await client.auth.logout.mutate();
     say(`[main] seeded in ${(report.elapsedMs / 1000).toFixed(1)}s: created ${JSON.stringify(report.created)}`);
