@@ -14,17 +14,24 @@ export class DatabaseUrlError extends Error {
   override name = 'DatabaseUrlError';
 }
 
-const reject = (url: string, why: string): never => {
-  throw new DatabaseUrlError(`DATABASE_URL "${redact(url)}" ${why}; use ${ACCEPTED_FORMS}`);
-};
+/** How a URL's problems are worded: the variable (or list entry) it came from and the forms to suggest. */
+export interface UrlSource {
+  variable: string;
+  accepted: string;
+}
+
+const DATABASE_URL_SOURCE: UrlSource = { variable: 'DATABASE_URL', accepted: ACCEPTED_FORMS };
 
 /** Hides the password of a URL so it can appear in logs and error messages. */
 export function redact(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }
 
-/** Parses DATABASE_URL; relative SQLite paths resolve against `cwd`. */
-export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarget {
+/** Parses DATABASE_URL (or the URL `source` names); relative SQLite paths resolve against `cwd`. */
+export function parseDatabaseUrl(raw: string, cwd = process.cwd(), source = DATABASE_URL_SOURCE): DatabaseTarget {
+  const reject = (url: string, why: string): never => {
+    throw new DatabaseUrlError(`${source.variable} "${redact(url)}" ${why}; use ${source.accepted}`);
+  };
   const url = raw.trim();
   if (url === '') return reject(raw, 'is empty');
 

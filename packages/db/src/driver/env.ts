@@ -3,23 +3,75 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+import { type DatabaseTarget, DatabaseUrlError, parseDatabaseUrl, redact } from './database-url.ts';
 
 /** The repository root; the development SQLite file lives in its git-ignored data/ folder. */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const DEVELOPMENT_DATABASE_FILE = path.join(REPO_ROOT, 'data', 'dev.db');
+
+export type PostgresTarget = Extract<DatabaseTarget, { dialect: 'postgresql' }>;
+
+const REPLICA_FORM = 'postgresql://user:pass@host:port/db, comma-separated';
+
+/** DATABASE_REPLICA_URLS: PostgreSQL URLs, comma-separated; empty or unset means no replica. */
+const replicaUrls = z
+  .string()
+  .optional()
+  .transform((value, context): PostgresTarget[] => {
+    if (!value?.trim()) return [];
+    const entries = value.split(',').map((entry) => entry.trim());
+    const targets: PostgresTarget[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const variable = `entry ${index + 1}`;
+      let target: DatabaseTarget | undefined;
+      try {
+        if (entry === '') throw new DatabaseUrlError(`${variable} is empty (a stray comma?); use ${REPLICA_FORM}`);
+        target = parseDatabaseUrl(entry, REPO_ROOT, { variable, accepted: REPLICA_FORM });
+        if (target.dialect !== 'postgresql')
+          throw new DatabaseUrlError(
+            `${variable} "${redact(entry)}" is ${target.dialect === 'sqlite' ? 'SQLite' : 'MariaDB'}, not PostgreSQL; use ${REPLICA_FORM}`,
+          );
+        targets.push(target);
+      } catch (error) {
+        if (!(error instanceof DatabaseUrlError)) throw error;
+        context.issues.push({ code: 'custom', input: value, message: error.message });
+        return z.NEVER;
+      }
+    }
+    return targets;
+  });
 
 const DatabaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().trim().min(1).optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_POOL_IDLE_MS: z.coerce.number().int().min(0).default(30_000),
+  DATABASE_REPLICA_URLS: replicaUrls,
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  REPLICA_STICKY_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
 });
+
+/**
+ * Streaming replicas that may answer reads (PostgreSQL only): each is taken out of rotation when
+ * unreachable or more than `maxLagMs` behind, checked every `checkIntervalMs`; a caller who wrote reads
+ * the primary for `stickyMs` afterwards (docs/replicas.md).
+ */
+export interface ReplicaSettings {
+  targets: PostgresTarget[];
+  maxLagMs: number;
+  checkIntervalMs: number;
+  /** A check not answered within this is a replica out of rotation (derived: the interval, at least 1 s). */
+  checkTimeoutMs: number;
+  stickyMs: number;
+}
 
 export interface DatabaseSettings {
   nodeEnv: 'development' | 'test' | 'production';
   target: DatabaseTarget;
   pool: { max: number; idleTimeoutMillis: number };
+  /** null without DATABASE_REPLICA_URLS. */
+  replicas: ReplicaSettings | null;
 }
 
 /** Settings a process cannot start with; the message is one line saying which and why. */
@@ -39,13 +91,40 @@ export function parseEnv<Schema extends z.ZodType>(schema: Schema, values: unkno
   throw new EnvError(hint ? `${line} (${hint})` : line);
 }
 
-/** Reads NODE_ENV, DATABASE_URL and the pool settings; throws one clear line when they are unusable. */
+/**
+ * Reads NODE_ENV, DATABASE_URL, the pool settings and the read replicas' (DATABASE_REPLICA_URLS, REPLICA_*);
+ * throws one clear line when they are unusable.
+ */
 export function loadDatabaseSettings(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
-  const { NODE_ENV, DATABASE_URL, DB_POOL_MAX, DB_POOL_IDLE_MS } = parseEnv(DatabaseEnv, env);
+  const settings = parseEnv(DatabaseEnv, env);
+  const { NODE_ENV, DATABASE_URL } = settings;
   let target: DatabaseTarget;
   if (DATABASE_URL) target = parseDatabaseUrl(DATABASE_URL, REPO_ROOT);
   else if (NODE_ENV === 'production') throw new EnvError('DATABASE_URL is required when NODE_ENV=production');
   else if (NODE_ENV === 'test') target = { dialect: 'sqlite', file: ':memory:' };
   else target = { dialect: 'sqlite', file: DEVELOPMENT_DATABASE_FILE };
-  return { nodeEnv: NODE_ENV, target, pool: { max: DB_POOL_MAX, idleTimeoutMillis: DB_POOL_IDLE_MS } };
+  return {
+    nodeEnv: NODE_ENV,
+    target,
+    pool: { max: settings.DB_POOL_MAX, idleTimeoutMillis: settings.DB_POOL_IDLE_MS },
+    replicas: replicaSettings(settings, target),
+  };
+}
+
+function replicaSettings(settings: z.output<typeof DatabaseEnv>, target: DatabaseTarget): ReplicaSettings | null {
+  const targets = settings.DATABASE_REPLICA_URLS;
+  if (targets.length === 0) return null;
+  if (target.dialect !== 'postgresql') {
+    const primary = target.dialect === 'sqlite' ? 'SQLite' : 'MariaDB';
+    throw new EnvError(
+      `DATABASE_REPLICA_URLS: read replicas need a PostgreSQL DATABASE_URL, and it is ${primary}; unset DATABASE_REPLICA_URLS`,
+    );
+  }
+  const maxLagMs = settings.REPLICA_MAX_LAG_MS;
+  const checkIntervalMs = settings.REPLICA_CHECK_INTERVAL_MS;
+  const checkTimeoutMs = Math.max(checkIntervalMs, 1_000);
+  // A replica in rotation was at most maxLagMs behind when last checked, and that check is at most one
+  // interval plus one check's timeout old: a write is visible on every replica in rotation this long after.
+  const stickyMs = settings.REPLICA_STICKY_MS ?? maxLagMs + checkIntervalMs + checkTimeoutMs;
+  return { targets, maxLagMs, checkIntervalMs, checkTimeoutMs, stickyMs };
 }
