@@ -10,6 +10,16 @@ export * from './driver/driver-errors.ts';
 export * from './driver/env.ts';
 export * from './driver/migrations.ts';
 export * from './driver/orm.ts';
+export {
+  callerWroteRecently,
+  noteCallerWrite,
+  type ReplicaEvent,
+  type ReplicaListener,
+  type ReplicaState,
+  type ReplicaStatus,
+  readReplicaFork,
+  replicaStatus,
+} from './driver/replicas.ts';
 export { type FindNulOptions, findNul, type TextProblem } from './driver/text-guard.ts';
 export * from './driver/text-search.ts';
 export * from './entities/index.ts';

@@ -11,7 +11,9 @@ import { entities } from '../entities/index.ts';
 import { notFound } from '../services/not-found.ts';
 import { connectionProblem, DatabaseConnectionError } from './connection-errors.ts';
 import type { DatabaseTarget } from './database-url.ts';
-import { namedStatementsOptions } from './postgres-statement-names.ts';
+import type { ReplicaSettings } from './env.ts';
+import { namedStatementsOptions, statementNamer } from './postgres-statement-names.ts';
+import { ReadReplicas, type ReplicaListener, readReplicasOf, replicatedPostgreSqlDriver } from './replicas.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
 import { NulTextGuard } from './text-guard.ts';
 
@@ -31,6 +33,10 @@ export interface OrmOptions {
   debug?: boolean;
   /** SQLite: prepared statements kept per connection, keyed by SQL text (default 500; 0 = prepare every query). */
   sqliteStatementCacheSize?: number;
+  /** PostgreSQL streaming replicas for reads (replicas.ts); null or absent: every query on the primary. */
+  replicas?: ReplicaSettings | null;
+  /** Told when a replica leaves or joins the rotation (default: the line on stderr). */
+  onReplicaEvent?: ReplicaListener;
 }
 
 // SQLite: WAL lets readers run beside the single writer; synchronous=NORMAL under WAL may lose the last
@@ -105,12 +111,18 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
       collate: 'utf8mb4_bin',
     } as Partial<Options>;
   }
+  const nameOf = statementNamer();
+  const postgres = { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool };
+  if (!options.replicas) return { ...postgres, driverOptions: namedStatementsOptions(nameOf) } as Partial<Options>;
+  const replicas = new ReadReplicas(options.replicas, options.onReplicaEvent);
   return {
-    ...common,
-    driver: PostgreSqlDriver,
-    clientUrl: target.url,
-    pool,
-    driverOptions: namedStatementsOptions(),
+    ...postgres,
+    driverOptions: namedStatementsOptions(nameOf),
+    driver: replicatedPostgreSqlDriver(replicas),
+    replicas: replicas.connectionOptions(nameOf),
+    // Nothing reads a replica unless it asks for a 'read' connection (readReplicaFork): em.find and the
+    // session lookup of every signed-in call stay on the primary.
+    preferReadReplicas: false,
   } as Partial<Options>;
 }
 
@@ -121,6 +133,9 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
  */
 export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}): Promise<Orm> {
   const refuse = (error: unknown) => new DatabaseConnectionError(connectionProblem(error, target), { cause: error });
+  if (options.replicas && target.dialect !== 'postgresql') {
+    throw new DatabaseConnectionError(`read replicas need PostgreSQL; ${target.dialect} has none here`);
+  }
   if (target.dialect === 'sqlite' && target.file !== ':memory:') {
     try {
       mkdirSync(path.dirname(target.file), { recursive: true });
@@ -142,6 +157,9 @@ export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}):
     throw refuse(error);
   }
   if (options.onQuery) queryListeners.set(orm.config, options.onQuery);
+  // Replicas are checked once before the first request, so a healthy one serves reads from the start; one
+  // that is down does not stop the start (the primary answers its reads).
+  await readReplicasOf(orm)?.start();
   return orm;
 }
 

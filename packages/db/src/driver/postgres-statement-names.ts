@@ -42,8 +42,7 @@ export function nameStatements(client: QueryingClient, nameOf: (text: string) =>
 }
 
 /** `driverOptions` for MikroORM's PostgreSQL connection: names statements on every pooled client. */
-export function namedStatementsOptions(limit = MAX_NAMED_STATEMENTS) {
-  const nameOf = statementNamer(limit);
+export function namedStatementsOptions(nameOf = statementNamer()) {
   return {
     onPoolCreated: (pool: { on(event: 'connect', listener: (client: QueryingClient) => void): unknown }) => {
       pool.on('connect', (client) => nameStatements(client, nameOf));

@@ -18,6 +18,7 @@ import { type Expression, sql } from 'kysely';
 import { formatMoney } from '../domain/money.ts';
 import type { entities } from '../entities/index.ts';
 import { dialectOf, type EntityManager, type QueryListener, queryListenerOf } from './orm.ts';
+import { readsFromReplica } from './replicas.ts';
 
 /** Tables as MikroORM infers them from the entities, plus the M:N pivot it creates for users ↔ roles. */
 export type ShopDB = InferKyselyDB<(typeof entities)[number]> & {
@@ -52,11 +53,12 @@ class ListeningPlugin implements KyselyPlugin {
 
 /**
  * The typed query builder bound to `em` (and to its transaction, inside `em.transactional`), for reads and
- * writes alike. With an
+ * writes alike. On the primary, except for a readReplicaFork outside a transaction: MikroORM's getKysely()
+ * asks for a 'write' connection unless told 'read'. With an
  * `onQuery` listener (the tests' statement counter) its executed statements are reported like ORM ones.
  */
 export function kysely(em: EntityManager): Kysely<ShopDB> {
-  const db = em.getKysely<ShopDB>();
+  const db = em.getKysely<ShopDB>(readsFromReplica(em) ? { type: 'read' } : {});
   const listener = queryListenerOf(em);
   if (!listener) return db;
   const executor = db.getExecutor();

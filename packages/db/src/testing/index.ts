@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase, testDialect } from './database.t
 
 export * from './balances.ts';
 export * from './database.ts';
+export * from './replica.ts';
 
 import './provided-context.ts';
 
@@ -17,6 +18,12 @@ export function serverUnavailable(): string | null {
 export function skipWithoutDatabase(context: TestContext): void {
   const problem = serverUnavailable();
   if (problem) context.skip(`${testDialect} unavailable: ${problem}`);
+}
+
+/** Skips the current test when no primary and streaming replica can be built here (never under CI). */
+export function skipWithoutReplica(context: TestContext): void {
+  const problem = inject('replicaUnavailable');
+  if (problem) context.skip(`no PostgreSQL replica: ${problem}`);
 }
 
 /** beforeAll/afterAll-style helper: one migrated database per test file, emptied before each test. */

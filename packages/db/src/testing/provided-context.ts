@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     postgresUnavailable: string | null;
     mariadbUnavailable: string | null;
+    /** Why no primary and streaming replica can be built here (replica-setup.ts). */
+    replicaUnavailable: string | null;
   }
 }
 
