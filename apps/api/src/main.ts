@@ -30,7 +30,10 @@ env: DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; produc
        workers that share PORT (PORT=0 too: one port for all), replaces a worker that dies while serving,
        exits 1 when a worker fails to start, and on SIGINT/SIGTERM stops all of them gracefully. Needs a
        database file or server (not :memory:). Each worker has its own pool (DB_POOL_MAX per worker); the
-       sign-in and sign-up limits are counted in the database, so all workers share them.
+       sign-in and sign-up limits are counted in the database, so all workers share them,
+     METRICS_PORT (unset: none): Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics, a server of
+       their own (never on PORT); with API_WORKERS > 1 the primary serves the sum of every worker's.
+       METRICS_HOST (HOST), METRICS_TOKEN (unset): when set, a scrape needs Authorization: Bearer <token>.
 DATABASE_URL forms: ${ACCEPTED_FORMS}.`;
 
 const { values } = parseArgs({

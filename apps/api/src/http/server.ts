@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Orm } from '@shop/db';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { ApiMetrics } from '../process/metrics.ts';
 import { type Context, createContext } from '../trpc/init.ts';
 import { LoginLimiter } from '../trpc/login-limiter.ts';
 import {
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** false: every tRPC call through tRPC's own fastify handler (trpc-direct.ts's reference, in tests). */
   directTrpcCalls?: boolean;
+  /** Records each request and call (process/metrics.ts); served on a port of its own, never here. */
+  metrics?: ApiMetrics;
 }
 
 /** The fastify instance, typed with the pino logger it was given. */
@@ -81,6 +84,7 @@ export function createApiServer({
   loginLimiter = new LoginLimiter(orm),
   connectionLimits,
   directTrpcCalls = true,
+  metrics,
 }: ApiServerOptions): ApiServer {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...connectionLimits };
   const app = Fastify({
@@ -126,6 +130,7 @@ export function createApiServer({
     );
     done();
   });
+  if (metrics) app.addHook('onResponse', metrics.onResponse);
   app.setNotFoundHandler((request, reply) => {
     if (webRoot && wantsAppPage(request.method, request.url, request.headers.accept)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
@@ -148,6 +153,7 @@ export function createApiServer({
       authorization: req.headers.authorization,
       clientAddress: req.socket.remoteAddress,
       idempotencyKeys: headerValues(req.raw.rawHeaders, 'idempotency-key'),
+      ...(metrics && { onCallSettled: metrics.onCallSettled }),
     });
   app.register(trpcPlugin, { prefix: '/trpc', contextOf, maxBatchSize, directCalls: directTrpcCalls });
   app.register(restPlugin, { prefix: REST_PREFIX, contextOf });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDatabaseSettings } from '@shop/db';
 import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
+import { serveMetrics, workersScrape } from './metrics.ts';
 import { openDatabase, type RunningApi, startApi } from './start.ts';
 
 /** Worker → primary messages. */
@@ -47,14 +48,26 @@ async function runPrimary(migrate: boolean, workers: number): Promise<void> {
       `API_WORKERS=${workers} needs a database file or server: each worker would get its own empty in-memory SQLite`,
     );
   }
-  const log = createLogger(loadApiSettings());
+  const api = loadApiSettings();
+  const log = createLogger(api);
   // Migrations run here, before any worker exists: workers only check that nothing is pending.
   const { orm, database } = await openDatabase({ migrate, log });
   await orm.close();
+  const alive = new Set<Worker>();
+  const listening = new Map<Worker, string>();
+  // The workers' metrics, summed, on METRICS_PORT (workers serve none of their own).
+  const metrics =
+    api.METRICS_PORT === undefined
+      ? undefined
+      : await serveMetrics({
+          host: api.METRICS_HOST ?? api.HOST,
+          port: api.METRICS_PORT,
+          token: api.METRICS_TOKEN,
+          ...workersScrape(() => alive.size - listening.size),
+          log,
+        });
 
   return new Promise<void>((resolve, reject) => {
-    const alive = new Set<Worker>();
-    const listening = new Map<Worker, string>();
     const failures = new Map<Worker, string>();
     let started = false;
     let stopping = false;
@@ -78,7 +91,10 @@ async function runPrimary(migrate: boolean, workers: number): Promise<void> {
       started = true;
       const urls = new Set(listening.values());
       if (urls.size > 1) log.warn({ urls: [...urls] }, 'workers listen on different addresses');
-      log.info({ url, database, workers }, 'shop-api listening (all workers)');
+      log.info(
+        { url, database, workers, ...(metrics && { metrics: metrics.url }) },
+        'shop-api listening (all workers)',
+      );
       resolve();
     };
 
@@ -117,7 +133,11 @@ async function runPrimary(migrate: boolean, workers: number): Promise<void> {
     const finish = () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      if (failure && !started) return reject(failure);
+      if (failure && !started) {
+        const reason = failure;
+        void (metrics?.close() ?? Promise.resolve()).then(() => reject(reason));
+        return;
+      }
       log.info({ clean }, 'stopped');
       process.exit(failure || !clean ? 1 : 0);
     };
@@ -140,7 +160,7 @@ async function runPrimary(migrate: boolean, workers: number): Promise<void> {
 /** A worker: serve, report the URL (or the reason it could not) to the primary, stop on signals. */
 async function runWorker(): Promise<void> {
   try {
-    const api = await startApi({ migrate: false });
+    const api = await startApi({ migrate: false, metricsTo: 'primary' });
     stopOnSignals(api);
     process.send?.({ type: 'shop-api:listening', url: api.url } satisfies WorkerMessage);
   } catch (error) {

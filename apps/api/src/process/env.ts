@@ -43,6 +43,42 @@ const ApiEnv = z.object({
   API_SIGNUPS_PER_ADDRESS_HOUR: z.coerce.number().int().min(1).default(10),
   /** Processes serving the port (node:cluster); 1 serves in the main process itself. */
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics, a server of their own; unset or empty: none. */
+  METRICS_PORT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((text, context) => {
+      if (!text) return undefined;
+      if (/^\d{1,5}$/.test(text) && Number(text) <= 65_535) return Number(text);
+      context.issues.push({
+        code: 'custom',
+        input: text,
+        message: `"${text}" is not a port: 0 to 65535 (0: any free port), or unset for no metrics`,
+      });
+      return z.NEVER;
+    }),
+  /** Where the metrics server listens (default: HOST). */
+  METRICS_HOST: z.string().trim().min(1).optional(),
+  /** When set, a scrape needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, 'at least 16 printable characters, no spaces (openssl rand -hex 32 makes one)')
+    .optional(),
+});
+
+/** Rules across variables: metrics are asked for with METRICS_PORT, and never share the API's port. */
+const CheckedApiEnv = ApiEnv.superRefine((env, context) => {
+  const { METRICS_PORT, PORT } = env;
+  if (METRICS_PORT === undefined && (env.METRICS_TOKEN !== undefined || env.METRICS_HOST !== undefined)) {
+    const set = env.METRICS_TOKEN !== undefined ? 'METRICS_TOKEN' : 'METRICS_HOST';
+    const message = `unset, so no metrics are served although ${set} is set: set METRICS_PORT too (e.g. 9464)`;
+    context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message });
+  }
+  if (METRICS_PORT !== undefined && METRICS_PORT !== 0 && METRICS_PORT === PORT) {
+    const message = `${METRICS_PORT} is PORT too: metrics are never served on the API's port, pick another (e.g. 9464)`;
+    context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message });
+  }
 });
 
 export type ApiSettings = z.infer<typeof ApiEnv>;
@@ -52,7 +88,7 @@ export type ApiSettings = z.infer<typeof ApiEnv>;
  * NODE_ENV=production serves `builtWebApp` (apps/web/dist) when it holds a build.
  */
 export function loadApiSettings(env: NodeJS.ProcessEnv = process.env, builtWebApp = BUILT_WEB_APP): ApiSettings {
-  const settings = parseEnv(ApiEnv, env);
+  const settings = parseEnv(CheckedApiEnv, env);
   if (settings.WEB_ROOT || settings.NODE_ENV !== 'production' || !isBuiltWebApp(builtWebApp)) return settings;
   return { ...settings, WEB_ROOT: builtWebApp };
 }

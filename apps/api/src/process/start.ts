@@ -6,10 +6,13 @@ import { createApiServer } from '../http/server.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../trpc/login-limiter.ts';
 import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
+import { answerPrimaryScrapes, createApiMetrics, type MetricsServer, serveMetrics } from './metrics.ts';
 
 export interface RunningApi {
   url: string;
   database: string;
+  /** http://METRICS_HOST:METRICS_PORT/metrics when this process serves its metrics. */
+  metricsUrl?: string;
   orm: Orm;
   log: Logger;
   /** Graceful: stop accepting, finish in-flight requests, close the ORM. */
@@ -50,15 +53,31 @@ export async function openDatabase({
 export async function startApi({
   migrate = false,
   webRoot,
+  metricsTo = 'port',
 }: {
   migrate?: boolean;
   /** Serve this built web app at `/` (default: WEB_ROOT). */
   webRoot?: string;
+  /** With METRICS_PORT: serve them there, or answer the cluster primary, which serves every worker's sum. */
+  metricsTo?: 'port' | 'primary';
 } = {}): Promise<RunningApi> {
   const api = loadApiSettings();
   const log = createLogger(api);
   const { orm, database } = await openDatabase({ migrate, log });
+  let metricsServer: MetricsServer | undefined;
   try {
+    const metrics = api.METRICS_PORT === undefined ? undefined : await createApiMetrics(orm);
+    if (metrics && metricsTo === 'primary') answerPrimaryScrapes(metrics.registry);
+    else if (metrics) {
+      metricsServer = await serveMetrics({
+        host: api.METRICS_HOST ?? api.HOST,
+        port: api.METRICS_PORT ?? 0,
+        token: api.METRICS_TOKEN,
+        scrape: () => metrics.registry.metrics(),
+        contentType: metrics.registry.contentType,
+        log,
+      });
+    }
     const server = createApiServer({
       orm,
       log,
@@ -69,22 +88,27 @@ export async function startApi({
         signUpsPerAddress: api.API_SIGNUPS_PER_ADDRESS_HOUR,
       }),
       ...((webRoot ?? api.WEB_ROOT) ? { webRoot: webRoot ?? api.WEB_ROOT } : {}),
+      ...(metrics && { metrics }),
     });
     const url = await server.listen(api.PORT, api.HOST).catch((error: NodeJS.ErrnoException) => {
       throw new Error(listenProblem(error, api.HOST, api.PORT));
     });
-    log.info({ url, database }, 'shop-api listening');
+    const metricsUrl = metricsServer?.url;
+    log.info({ url, database, ...(metricsUrl && { metrics: metricsUrl }) }, 'shop-api listening');
     return {
       url,
       database,
+      ...(metricsUrl && { metricsUrl }),
       orm,
       log,
       async stop() {
+        await metricsServer?.close();
         await server.close();
         await orm.close();
       },
     };
   } catch (error) {
+    await metricsServer?.close();
     await orm.close();
     throw error;
   }

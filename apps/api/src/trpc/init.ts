@@ -36,7 +36,14 @@ export interface Context {
   idempotencyKeys: readonly string[];
   /** Reads the calls of this request share (loaders.ts); middlewares copy the context, this object stays one. */
   loaders: Loaders;
+  /** Told how each call ended, batched and REST calls too (process/metrics.ts counts them); optional. */
+  onCallSettled?: CallListener;
 }
+
+/** A call's procedure and outcome: its result, or the code of the error it answered. */
+export type CallListener = (
+  call: { path: string; ok: true; data: unknown } | { path: string; ok: false; code: TRPCError['code'] },
+) => void;
 
 /** Reads `Authorization: Bearer <token>`. */
 function bearerToken(header: string | undefined): string | null {
@@ -53,6 +60,7 @@ export function createContext(request: {
   authorization: string | undefined;
   clientAddress: string | undefined;
   idempotencyKeys?: readonly string[];
+  onCallSettled?: CallListener;
 }): Context {
   return {
     orm: request.orm,
@@ -63,6 +71,7 @@ export function createContext(request: {
     clientAddress: request.clientAddress ?? 'unknown',
     idempotencyKeys: request.idempotencyKeys ?? [],
     loaders: {},
+    ...(request.onCallSettled && { onCallSettled: request.onCallSettled }),
   };
 }
 
@@ -126,8 +135,15 @@ function missingProductId(error: DomainError): number | null {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** Every procedure's outermost middleware: it sees each call's final outcome, input and output errors included. */
+const reportedProcedure = t.procedure.use(async ({ ctx, path, next }) => {
+  const result = await next();
+  ctx.onCallSettled?.(result.ok ? { path, ok: true, data: result.data } : { path, ok: false, code: result.error.code });
+  return result;
+});
+
 /** No database: liveness and the like. */
-export const publicProcedure = t.procedure.meta({ access: 'public' });
+export const publicProcedure = reportedProcedure.meta({ access: 'public' });
 
 const isAdmin = (principal: Principal) => principal.roles.includes('admin');
 
@@ -136,7 +152,7 @@ const isAdmin = (principal: Principal) => principal.roles.includes('admin');
  * map). The boundary every service call passes: driver exceptions become domain errors (whether or not
  * the service translated them), and domain errors become tRPC codes, here only.
  */
-export const dbProcedure = t.procedure.meta({ access: 'public' }).use(async ({ ctx, next }) => {
+export const dbProcedure = reportedProcedure.meta({ access: 'public' }).use(async ({ ctx, next }) => {
   const em: EntityManager = ctx.orm.em.fork();
   const result = await next({ ctx: { em } });
   if (!result.ok) {
