@@ -5,7 +5,7 @@ import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Orm } from '@shop/db';
+import type { Orm, ReplicaStatus } from '@shop/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -13,16 +13,13 @@ import { REST_PREFIX, restProcedures } from '../http/openapi.ts';
 import type { CallListener } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 
-/** What @shop/db tells about one read replica (its name as in the pool series' `database` label). */
-export interface ReplicaState {
-  name: string;
-  inRotation: boolean;
-  /** How far it is behind the primary; null when unknown (not measured yet, or unreachable). */
-  lagMs: number | null;
-}
-
-/** Called at each scrape: should answer from memory (the replica checks run on their own schedule). */
-export type ReplicaStates = () => readonly ReplicaState[] | Promise<readonly ReplicaState[]>;
+/**
+ * Each read replica as @shop/db's health check last found it (`replicaStatus(orm)`), named as in the pool
+ * series' `database` label; called at each scrape, so it answers from memory.
+ */
+export type ReplicaStates = () =>
+  | readonly Pick<ReplicaStatus, 'name' | 'inRotation' | 'lagMs'>[]
+  | Promise<readonly Pick<ReplicaStatus, 'name' | 'inRotation' | 'lagMs'>[]>;
 
 export interface ApiMetrics {
   registry: Registry;

@@ -1,6 +1,6 @@
 // One API in this process: opens the database (pending migrations applied with `migrate`, else refused) and
 // starts the HTTP server on it; throws one clear line when either cannot be done.
-import { describeTarget, loadDatabaseSettings, type Orm, openOrm, requireMigrated } from '@shop/db';
+import { describeTarget, loadDatabaseSettings, type Orm, openOrm, replicaStatus, requireMigrated } from '@shop/db';
 import type { Logger } from 'pino';
 import { createApiServer } from '../http/server.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../trpc/login-limiter.ts';
@@ -66,7 +66,8 @@ export async function startApi({
   const { orm, database } = await openDatabase({ migrate, log });
   let metricsServer: MetricsServer | undefined;
   try {
-    const metrics = api.METRICS_PORT === undefined ? undefined : await createApiMetrics(orm);
+    const replicas = () => replicaStatus(orm);
+    const metrics = api.METRICS_PORT === undefined ? undefined : await createApiMetrics(orm, { replicas });
     if (metrics && metricsTo === 'primary') answerPrimaryScrapes(metrics.registry);
     else if (metrics) {
       metricsServer = await serveMetrics({
