@@ -9,8 +9,8 @@ import { z } from 'zod';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** Where the web app's build goes (apps/web/dist): what NODE_ENV=production serves at `/` by default. */
 export const BUILT_WEB_APP = path.join(REPO_ROOT, 'apps', 'web', 'dist');
-/** The command that builds it, for a fresh checkout too (scripts/toolchain.mjs brings pnpm). */
-export const BUILD_WEB_APP = 'node scripts/toolchain.mjs pnpm --filter @shop/web build';
+/** The command that builds it, for a fresh checkout too (the root script bootstraps the toolchain). */
+export const BUILD_WEB_APP = 'npm run build';
 
 const isBuiltWebApp = (folder: string) => existsSync(path.join(folder, 'index.html'));
 

@@ -32,7 +32,7 @@ it('refuses a WEB_ROOT without an index.html in one line that names the folder a
   const empty = folder('empty', false);
   expect(() => loadApiSettings({ WEB_ROOT: empty })).toThrow(
     `WEB_ROOT: ${empty} has no index.html: point WEB_ROOT at a built web app ` +
-      '(node scripts/toolchain.mjs pnpm --filter @shop/web build builds apps/web/dist)',
+      '(npm run build builds apps/web/dist)',
   );
 });
 
@@ -51,6 +51,6 @@ it('serves the built web app by default in production only, and says why not whe
   expect(bare.WEB_ROOT).toBeUndefined();
   expect(missingWebApp(bare, unbuilt)).toBe(
     `no built web app at ${unbuilt}: serving the API only ` +
-      '(build it with node scripts/toolchain.mjs pnpm --filter @shop/web build, or set WEB_ROOT)',
+      '(build it with npm run build, or set WEB_ROOT)',
   );
 });
