@@ -13,6 +13,7 @@ export * from './driver/orm.ts';
 export {
   callerWroteRecently,
   noteCallerWrite,
+  REPLICA_STATES,
   type ReplicaEvent,
   type ReplicaListener,
   type ReplicaState,

@@ -21,18 +21,25 @@ export interface RunningApi {
 
 /**
  * Opens the ORM on the configured database, applies pending migrations when `migrate`, and refuses a
- * database that still has pending ones. The caller owns (and closes) the returned ORM.
+ * database that still has pending ones. With `replicas`, reads may use DATABASE_REPLICA_URLS (migrations
+ * never do); a replica leaving or joining the rotation is one log line. The caller owns (and closes) the ORM.
  */
 export async function openDatabase({
   migrate = false,
+  replicas = false,
   log,
 }: {
   migrate?: boolean;
+  replicas?: boolean;
   log: Logger;
 }): Promise<{ orm: Orm; database: string }> {
   const db = loadDatabaseSettings();
   const database = describeTarget(db.target);
-  const orm = await openOrm(db.target, { pool: db.pool }).catch((error: Error) => {
+  const orm = await openOrm(db.target, {
+    pool: db.pool,
+    replicas: replicas ? db.replicas : null,
+    onReplicaEvent: ({ level, line, replica }) => log[level]({ replica }, line),
+  }).catch((error: Error) => {
     throw new Error(`cannot open ${database}: ${error.message}`);
   });
   try {
@@ -63,7 +70,7 @@ export async function startApi({
 } = {}): Promise<RunningApi> {
   const api = loadApiSettings();
   const log = createLogger(api);
-  const { orm, database } = await openDatabase({ migrate, log });
+  const { orm, database } = await openDatabase({ migrate, replicas: true, log });
   let metricsServer: MetricsServer | undefined;
   try {
     const replicas = () => replicaStatus(orm);

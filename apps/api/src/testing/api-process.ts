@@ -18,6 +18,8 @@ export interface ApiProcess {
   exitStatus(): string | undefined;
   /** The last lines it wrote to stderr (for error messages). */
   stderr(): string;
+  /** The last 4 MB it wrote to stdout (its log lines). */
+  stdout(): string;
   /** Its command, port and output tails, for error messages. */
   describe(): string;
   /** SIGTERM (a graceful stop: in-flight requests finish), then waits for the exit; no-op once exited. */
@@ -37,6 +39,8 @@ export interface ApiProcessOptions {
   /** How long stop() waits after SIGTERM before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
 }
+
+const STDOUT_KEPT = 4 * 1024 * 1024;
 
 /** Children still running: killed if the test process exits first, so no server outlives the suite. */
 const running = new Set<ChildProcess>();
@@ -80,12 +84,17 @@ export async function startApiProcess({
   });
   running.add(child);
   let stderr = '';
-  let stdout = '';
+  // stdout in chunks, the oldest dropped past STDOUT_KEPT characters (a tail, without copying it per chunk).
+  const stdoutChunks: string[] = [];
+  let stdoutKept = 0;
+  const stdout = () => stdoutChunks.join('');
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-8_000);
   });
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout = (stdout + chunk).slice(-2_000);
+    stdoutChunks.push(chunk);
+    stdoutKept += chunk.length;
+    while (stdoutKept > STDOUT_KEPT && stdoutChunks.length > 1) stdoutKept -= stdoutChunks.shift()?.length ?? 0;
   });
   let exitStatus: string | undefined;
   const exited = new Promise<string>((resolve) => {
@@ -98,7 +107,7 @@ export async function startApiProcess({
   const origin = `http://127.0.0.1:${port}`;
   const describe = () =>
     `${MAIN} (PORT=${port}${env.API_WORKERS ? `, API_WORKERS=${env.API_WORKERS}` : ''})` +
-    `${stderr.trim() ? `; stderr:\n${stderr.trim()}` : ''}${stdout.trim() ? `\nstdout:\n${stdout.trim()}` : ''}`;
+    `${stderr.trim() ? `; stderr:\n${stderr.trim()}` : ''}${stdout().trim() ? `\nstdout:\n${stdout().trim().slice(-2_000)}` : ''}`;
 
   const deadline = Date.now() + readyTimeoutMs;
   let lastError = '';
@@ -139,6 +148,7 @@ export async function startApiProcess({
     pid,
     exitStatus: () => exitStatus,
     stderr: () => stderr.trim(),
+    stdout,
     describe,
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),

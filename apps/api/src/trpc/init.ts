@@ -3,12 +3,15 @@
 import {
   type Actor,
   authenticate,
+  callerWroteRecently,
   DomainError,
   type EntityManager,
   NotFoundError,
+  noteCallerWrite,
   type Orm,
   OutOfStockError,
   type Principal,
+  readReplicaFork,
   type Scope,
   toDomainError,
   userScope,
@@ -83,7 +86,8 @@ export type Access = 'public' | 'signedIn' | 'owner' | 'admin';
 /** `access` comes from the builder; `openapi` and `rest` (rest-meta.ts `rest()`) expose a procedure over REST. */
 // access is optional only in the type (tRPC's .meta() takes the whole shape); every builder sets it, and
 // access.test.ts fails for a procedure without one.
-export type Meta = OpenApiMeta<{ access?: Access; rest?: RestMeta }>;
+/** `reads: 'replica'`: a public read of the catalog a read replica may answer (`replicaReadProcedure`). */
+export type Meta = OpenApiMeta<{ access?: Access; rest?: RestMeta; reads?: 'replica' }>;
 
 const t = initTRPC
   .context<Context>()
@@ -148,19 +152,51 @@ export const publicProcedure = reportedProcedure.meta({ access: 'public' });
 const isAdmin = (principal: Principal) => principal.roles.includes('admin');
 
 /**
- * Every database-backed procedure: its own EntityManager fork (batched calls never share an identity
- * map). The boundary every service call passes: driver exceptions become domain errors (whether or not
- * the service translated them), and domain errors become tRPC codes, here only.
+ * The boundary every service call passes: driver exceptions become domain errors (whether or not the service
+ * translated them), and domain errors become tRPC codes, here only.
  */
-export const dbProcedure = reportedProcedure.meta({ access: 'public' }).use(async ({ ctx, next }) => {
-  const em: EntityManager = ctx.orm.em.fork();
-  const result = await next({ ctx: { em } });
+function translated<Result extends { ok: true } | { ok: false; error: TRPCError }>(result: Result): Result {
   if (!result.ok) {
     const cause = toDomainError(result.error.cause);
     if (cause instanceof DomainError) throw domainErrorToTRPC(cause);
   }
   return result;
+}
+
+// Read-your-writes with read replicas (docs/replicas.md): a caller is known by its session token, or, without
+// one, by its client address. A mutation marks it; its catalog reads then go to the primary for
+// REPLICA_STICKY_MS, in this process. Without replicas both are no-ops.
+const writerKeys = (ctx: Context) => [ctx.token ? `token:${ctx.token}` : `address:${ctx.clientAddress}`];
+const readerKeys = (ctx: Context) =>
+  ctx.token ? [`token:${ctx.token}`, `address:${ctx.clientAddress}`] : [`address:${ctx.clientAddress}`];
+
+/**
+ * Every database-backed procedure: its own EntityManager fork on the primary (batched calls never share an
+ * identity map), and errors translated once. A mutation makes its caller read the primary for a while.
+ */
+export const dbProcedure = reportedProcedure.meta({ access: 'public' }).use(async ({ ctx, type, next }) => {
+  const em: EntityManager = ctx.orm.em.fork();
+  const result = await next({ ctx: { em } });
+  if (type === 'mutation') noteCallerWrite(ctx.orm, writerKeys(ctx));
+  return translated(result);
 });
+
+/**
+ * Where a catalog read of this request goes: a read replica in rotation (readReplicaFork), unless the caller
+ * wrote within REPLICA_STICKY_MS in this process; then, like every read without replicas, the primary.
+ */
+export function catalogReader(ctx: Context): EntityManager {
+  return callerWroteRecently(ctx.orm, readerKeys(ctx)) ? ctx.orm.em.fork() : readReplicaFork(ctx.orm);
+}
+
+/**
+ * Public reads of the catalog (products, categories, their statistics) that a read replica may answer: data
+ * anyone may see, a few seconds old at worst (REPLICA_MAX_LAG_MS). Money, orders, users and sessions, and
+ * everything a signed-in procedure reads, stay on the primary (`dbProcedure` and the builders below).
+ */
+export const replicaReadProcedure = reportedProcedure
+  .meta({ access: 'public', reads: 'replica' })
+  .use(async ({ ctx, next }) => translated(await next({ ctx: { em: catalogReader(ctx) } })));
 
 /** Signed-in callers only (401 otherwise); `ctx.principal` is the user behind the bearer token. */
 export const authedProcedure = dbProcedure.meta({ access: 'signedIn' }).use(async ({ ctx, next }) => {

@@ -4,7 +4,7 @@
 // input, passes its middlewares, and answers the same view, or the same NotFound, as on its own.
 import { getProducts, type ProductView } from '@shop/db';
 import DataLoader from 'dataloader';
-import type { Context } from './init.ts';
+import { type Context, catalogReader } from './init.ts';
 
 /** Created on a request's first use, kept in its context (`ctx.loaders`), gone with the request. */
 export interface Loaders {
@@ -13,6 +13,8 @@ export interface Loaders {
 
 export function productById(ctx: Context, id: number): Promise<ProductView> {
   // A NotFoundError in the batch function's answer rejects that call's load only (DataLoader's contract).
-  ctx.loaders.products ??= new DataLoader<number, ProductView>((ids) => getProducts(ctx.orm.em.fork(), ids));
+  // Read where the procedure's own reads go (a replica, unless this caller just wrote): products.byId is a
+  // replicaReadProcedure.
+  ctx.loaders.products ??= new DataLoader<number, ProductView>((ids) => getProducts(catalogReader(ctx), ids));
   return ctx.loaders.products.load(id);
 }

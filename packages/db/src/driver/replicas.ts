@@ -16,7 +16,8 @@ import type { EntityManager, Orm } from './orm.ts';
 import { nameStatements } from './postgres-statement-names.ts';
 
 /** `in-rotation` serves reads; the others do not (`starting`: not checked yet). */
-export type ReplicaState = 'starting' | 'in-rotation' | 'lagging' | 'unreachable' | 'not-a-replica';
+export const REPLICA_STATES = ['starting', 'in-rotation', 'lagging', 'unreachable', 'not-a-replica'] as const;
+export type ReplicaState = (typeof REPLICA_STATES)[number];
 
 export interface ReplicaStatus {
   /** replica-1, replica-2, … in DATABASE_REPLICA_URLS order. */

@@ -1,7 +1,7 @@
 import { createCategory, deleteCategory, getCategory, listCategories, renameCategory, textLimits } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure, dbProcedure } from '../init.ts';
+import { adminProcedure, replicaReadProcedure } from '../init.ts';
 import { rest } from '../rest-meta.ts';
 import { id, idInput, name } from '../schemas.ts';
 import { categoryView, deleted } from '../views.ts';
@@ -14,11 +14,11 @@ export const categoriesRouter = {
     .output(categoryView)
     .input(z.object({ name: categoryName }))
     .mutation(({ ctx, input }) => createCategory(ctx.em, input.name)),
-  list: dbProcedure
+  list: replicaReadProcedure
     .meta(rest('GET', '/categories', 'All categories', { protect: false }))
     .output(z.array(categoryView))
     .query(({ ctx }) => listCategories(ctx.em)),
-  byId: dbProcedure
+  byId: replicaReadProcedure
     .meta(rest('GET', '/categories/{id}', 'A category', { protect: false }))
     .output(categoryView)
     .input(idInput)

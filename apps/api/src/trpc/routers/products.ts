@@ -14,7 +14,7 @@ import {
 } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure, dbProcedure } from '../init.ts';
+import { adminProcedure, replicaReadProcedure } from '../init.ts';
 import { PROTOTYPE_KEYS } from '../input-decoder.ts';
 import { productById } from '../loaders.ts';
 import { rest } from '../rest-meta.ts';
@@ -59,13 +59,13 @@ const filters = z.object({
 });
 
 export const productsRouter = {
-  list: dbProcedure
+  list: replicaReadProcedure
     .meta(rest('GET', '/products', 'Products: filters, order, a page at a time', { protect: false }))
     .output(pageOf(productView))
     .input(filters.extend(pageInput.shape))
     .query(({ ctx, input }) => listProducts(ctx.em, input)),
   /** Keyset pagination for deep pages: pass the previous page's nextCursor as `after`. */
-  cursorList: dbProcedure
+  cursorList: replicaReadProcedure
     .meta(rest('GET', '/products/cursor', 'Products by keyset cursor (deep pages)', { protect: false }))
     .output(productCursorPage)
     .input(
@@ -75,7 +75,7 @@ export const productsRouter = {
       }),
     )
     .query(({ ctx, input }) => listProductsByCursor(ctx.em, input)),
-  summaries: dbProcedure
+  summaries: replicaReadProcedure
     .meta(rest('GET', '/products/summaries', 'Id, name and price only', { protect: false }))
     .output(z.array(productView.pick({ id: true, name: true, price: true })))
     .input(
@@ -84,7 +84,7 @@ export const productsRouter = {
         .extend({ limit: z.int().min(1).max(MAX_PER_PAGE).default(50) }),
     )
     .query(({ ctx, input: { limit, ...f } }) => productSummaries(ctx.em, f, limit)),
-  byId: dbProcedure
+  byId: replicaReadProcedure
     .meta(rest('GET', '/products/{id}', 'A product', { protect: false }))
     .output(productView)
     .input(idInput)

@@ -1,13 +1,13 @@
 import { categoryStats, countCategories, countProducts, countUsers } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure, dbProcedure } from '../init.ts';
+import { adminProcedure, replicaReadProcedure } from '../init.ts';
 import { rest } from '../rest-meta.ts';
 import { categoryStat } from '../views.ts';
 
 export const statsRouter = {
   /** Products per category (GROUP BY), keeping categories with at least `minProducts` (HAVING). */
-  categoryStats: dbProcedure
+  categoryStats: replicaReadProcedure
     .meta(rest('GET', '/stats/categories', 'Products and prices per category', { protect: false }))
     .output(z.array(categoryStat))
     .input(z.object({ minProducts: z.int().min(0).default(0) }).default({ minProducts: 0 }))
