@@ -64,7 +64,12 @@ const GONE_CODES = new Set([
   '57P02',
   '57P03',
 ]);
-const GONE_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|connection error/i;
+// Not pg-pool's "timeout exceeded when trying to connect": it also means every pooled connection was busy
+// for that long. Such a read goes to the primary; whether the replica is gone is the health check's to say.
+const GONE_MESSAGE = /connection terminated|not queryable|connection error/i;
+
+/** How long a read waits for a replica connection (a new one, or a free one of its pool) before the primary. */
+const REPLICA_CONNECT_TIMEOUT_MS = 5_000;
 
 export function isConnectionFailure(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
@@ -182,8 +187,7 @@ export class ReadReplicas {
       name: `replica-${index + 1}`,
       clientUrl: target.url,
       driverOptions: {
-        // A replica that does not answer in time is treated as gone (the read goes to the primary).
-        connectionTimeoutMillis: this.#settings.checkTimeoutMs,
+        connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
         keepAlive: true,
         onPoolCreated: (pool: ServingPool) => this.#guard(pool, this.#replicas[index] as Replica, nameOf),
       },

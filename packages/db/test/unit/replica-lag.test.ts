@@ -68,5 +68,7 @@ describe('isConnectionFailure', () => {
       ),
     ).toBe(false);
     expect(isConnectionFailure(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
+    // pg-pool says this both for a connection not made in time and for a pool whose connections were all busy.
+    expect(isConnectionFailure(new Error('timeout exceeded when trying to connect'))).toBe(false);
   });
 });
