@@ -19,12 +19,19 @@ export interface ApiChildOptions {
   workers: number;
   /** Extra Node flags before the entry point (e.g. --cpu-prof). */
   nodeFlags?: string[];
+  /** More environment (e.g. DATABASE_REPLICA_URLS). */
+  env?: Record<string, string>;
 }
 
-export async function startApiChild({ databaseUrl, workers, nodeFlags = [] }: ApiChildOptions): Promise<ApiChild> {
+export async function startApiChild({
+  databaseUrl,
+  workers,
+  nodeFlags = [],
+  env = {},
+}: ApiChildOptions): Promise<ApiChild> {
   const api = await startApiProcess({
     databaseUrl,
-    env: { API_WORKERS: String(workers) },
+    env: { ...env, API_WORKERS: String(workers) },
     nodeFlags,
     readyTimeoutMs: 60_000,
     stopTimeoutMs: 30_000,

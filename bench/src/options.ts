@@ -23,6 +23,10 @@ quick.{json,md}). Nothing is asserted: the targets are reported as met or missed
   --dialects LIST     sqlite,postgresql,mariadb (default all three)
   --workers LIST      API_WORKERS values compared with the main run's 1 on health.live, products.byId and
                       products.list page 1 (default 2; "none" skips)
+  --replicas          instead of the above: PostgreSQL reads (products.byId, products.list page 1) with 0 and 1
+                      streaming replica, and the replica's lag under users.create and accounts.transfer, on a
+                      primary and replica the bench builds (initdb, pg_basebackup, pg_ctl: the PostgreSQL server
+                      binaries are needed); writes bench/results/replicas.{json,md} (--quick: quick.replicas.*)
   --profile [NAME]    also run the API (API_WORKERS=1) under node --cpu-prof with one workload (default
                       ${BY_ID}) and summarize the profile into bench/results/profile-<dialect>-<NAME>.md
                       (--quick: quick-profile-<dialect>-<NAME>.md, not committed)
@@ -31,6 +35,7 @@ quick.{json,md}). Nothing is asserted: the targets are reported as met or missed
 export interface CliOptions extends Omit<BenchOptions, 'profilePrefix'> {
   quick: boolean;
   dialects: Dialect[];
+  replicas: boolean;
 }
 
 /** `--profile` without a value (last, or followed by another option) means the default workload. */
@@ -61,6 +66,7 @@ export function parseOptions(argv: string[]): CliOptions {
       dialects: { type: 'string', default: 'sqlite,postgresql,mariadb' },
       workers: { type: 'string', default: '2' },
       profile: { type: 'string' },
+      replicas: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -93,6 +99,7 @@ export function parseOptions(argv: string[]): CliOptions {
     seedProducts: num('seed-products', values['seed-products'], quick ? 5_000 : 100_000),
     dialects: dialects as Dialect[],
     workers,
+    replicas: values.replicas,
     ...(values.profile ? { profile: values.profile } : {}),
   };
 }

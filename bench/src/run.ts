@@ -6,11 +6,23 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchDialect } from './dialect.ts';
 import { parseOptions } from './options.ts';
+import { benchReplicas, replicaMarkdown } from './replicas.ts';
 import { toMarkdown } from './report.ts';
 import { type BenchResults, readCommittedRun } from './results.ts';
 
-const { quick, dialects, ...options } = parseOptions(process.argv.slice(2));
+const { quick, dialects, replicas, ...options } = parseOptions(process.argv.slice(2));
 const say = (line: string) => console.error(`[bench] ${line}`);
+
+if (replicas) {
+  const results = await benchReplicas(options, say);
+  const name = quick ? 'quick.replicas' : 'replicas';
+  const markdown = replicaMarkdown(results);
+  writeFileSync(new URL(`../results/${name}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(new URL(`../results/${name}.md`, import.meta.url), `${markdown}\n`);
+  console.log(markdown);
+  say(`wrote bench/results/${name}.json and ${name}.md`);
+  process.exit(0);
+}
 // Read before this run overwrites latest.json: the "no workload slower than the committed run" target.
 const committed = readCommittedRun();
 say(committed ? `comparing with ${committed.source}, run ${committed.date}` : 'no committed run to compare with');
