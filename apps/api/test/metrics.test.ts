@@ -23,7 +23,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, createApiServer } from '../src/http/server.ts';
 import { loadApiSettings } from '../src/process/env.ts';
-import { type ApiMetrics, createApiMetrics, type MetricsServer, serveMetrics } from '../src/process/metrics.ts';
+import { type ApiMetrics, createApiMetrics } from '../src/process/metrics.ts';
+import { type MetricsServer, serveMetrics } from '../src/process/metrics-server.ts';
 import { type ApiProcess, startApiProcess } from '../src/testing/api-process.ts';
 import { type SharedDatabase, sharedDatabase } from './support/shared-database.ts';
 

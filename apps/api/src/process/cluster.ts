@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDatabaseSettings } from '@shop/db';
 import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
-import { serveMetrics, workersScrape } from './metrics.ts';
+import { serveMetrics, workersScrape } from './metrics-server.ts';
 import { openDatabase, type RunningApi, startApi } from './start.ts';
 
 /** Worker → primary messages. */

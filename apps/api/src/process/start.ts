@@ -6,7 +6,8 @@ import { createApiServer } from '../http/server.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../trpc/login-limiter.ts';
 import { loadApiSettings } from './env.ts';
 import { createLogger } from './logger.ts';
-import { answerPrimaryScrapes, createApiMetrics, type MetricsServer, serveMetrics } from './metrics.ts';
+import { createApiMetrics } from './metrics.ts';
+import { answerPrimaryScrapes, type MetricsServer, serveMetrics } from './metrics-server.ts';
 
 export interface RunningApi {
   url: string;
