@@ -31,6 +31,10 @@ env: DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; produc
        exits 1 when a worker fails to start, and on SIGINT/SIGTERM stops all of them gracefully. Needs a
        database file or server (not :memory:). Each worker has its own pool (DB_POOL_MAX per worker); the
        sign-in and sign-up limits are counted in the database, so all workers share them,
+     DATABASE_REPLICA_URLS (unset): PostgreSQL streaming replicas, comma-separated, that answer the public
+       catalog reads (docs/replicas.md); each process checks each one every REPLICA_CHECK_INTERVAL_MS (1000)
+       and reads the primary instead while it is unreachable or more than REPLICA_MAX_LAG_MS (5000) behind; a
+       caller who wrote reads the primary for REPLICA_STICKY_MS (max lag + interval + check timeout: 7000),
      METRICS_PORT (unset: none): Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics, a server of
        their own (never on PORT); with API_WORKERS > 1 the primary serves the sum of every worker's.
        METRICS_HOST (HOST), METRICS_TOKEN (unset): when set, a scrape needs Authorization: Bearer <token>.
