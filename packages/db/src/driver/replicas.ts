@@ -177,10 +177,6 @@ export class ReadReplicas {
     );
   }
 
-  get settings(): ReplicaSettings {
-    return this.#settings;
-  }
-
   /** MikroORM's `replicas` entries; `nameOf` names statements as on the primary. */
   connectionOptions(nameOf: (text: string) => string | undefined) {
     return this.#settings.targets.map((target, index) => ({
