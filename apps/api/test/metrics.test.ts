@@ -19,6 +19,7 @@ import {
   ormConfig,
 } from '@shop/db';
 import { skipWithoutDatabase, testDialect, useTestDatabase } from '@shop/db/testing';
+import { freePort } from '@shop/db/testing/ports';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, createApiServer } from '../src/http/server.ts';
@@ -86,18 +87,6 @@ function get(
         );
       })
       .on('error', reject);
-  });
-}
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -2,8 +2,8 @@
 // mode, silent logs) on a free port, ready once GET /trpc/health.live answers 200; stopped with SIGTERM, or
 // killed with SIGKILL. Used by the multi-process tests and by the bench; never by the API itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@shop/db/testing/ports';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MAIN = 'apps/api/src/main.ts';
@@ -48,17 +48,14 @@ process.once('exit', () => {
   for (const child of running) if (child.pid) process.kill(child.pid, 'SIGKILL');
 });
 
-/** A port nobody listens on right now: listen on port 0, read the port, close. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * This process's environment without the metrics server's variables: every child would otherwise try to
+ * listen on the same METRICS_PORT (a test that wants metrics passes them in `env`).
+ */
+function inherited(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['METRICS_PORT', 'METRICS_HOST', 'METRICS_TOKEN']) delete env[name];
+  return env;
 }
 
 export async function startApiProcess({
@@ -72,7 +69,7 @@ export async function startApiProcess({
   const child = spawn(process.execPath, [...nodeFlags, MAIN], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...inherited(),
       DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',

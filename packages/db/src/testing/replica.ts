@@ -4,13 +4,13 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, appendFileSync, chmodSync, chownSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { PostgresTarget } from '../driver/env.ts';
 import { openOrm } from '../driver/orm.ts';
+import { freePort } from './ports.ts';
 
 const run = promisify(execFile);
 const BINARIES = ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'] as const;
@@ -51,18 +51,6 @@ export function replicaToolkit(): Toolkit | string {
   } catch {
     return 'running as root, and initdb refuses root: a "postgres" OS user and runuser are needed';
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface ReplicatedDatabase {
