@@ -51,11 +51,17 @@ const hostPort = (url: string) => {
 const server = testDialect === 'postgresql' ? 'PostgreSQL' : 'MariaDB';
 const scheme = testDialect === 'postgresql' ? 'postgresql' : 'mysql';
 
+/**
+ * The environment of a user's shell: this process's without the npm_config_* / npm_package_* variables pnpm
+ * sets for the scripts it runs (under `npm test` every test runs inside one), which npm would warn about.
+ */
+const shellEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)));
+
 function run(command: string, args: string[], env: Record<string, string>) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: REPO,
-      env: { ...process.env, ...env },
+      env: { ...shellEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
