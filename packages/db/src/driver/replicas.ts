@@ -14,6 +14,16 @@ import { redact } from './database-url.ts';
 import type { ReplicaSettings } from './env.ts';
 import type { EntityManager, Orm } from './orm.ts';
 import { nameStatements } from './postgres-statement-names.ts';
+import {
+  firstLine,
+  isConnectionFailure,
+  type PrimarySample,
+  parseLsn,
+  type ReplicaReading,
+  readReplica,
+  replicaLag,
+  withTimeout,
+} from './replica-health.ts';
 
 /** `in-rotation` serves reads; the others do not (`starting`: not checked yet). */
 export const REPLICA_STATES = ['starting', 'in-rotation', 'lagging', 'unreachable', 'not-a-replica'] as const;
@@ -49,82 +59,10 @@ interface ServingPool {
   on(event: 'connect', listener: (client: PooledClient) => void): unknown;
 }
 
-// Errors that mean the server, or the connection to it, is gone: node's socket errors, pg's own, and
-// SQLSTATE class 08 (connection exception) and 57P01–57P03 (shut down, crashed, not accepting connections).
-const GONE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-// Not pg-pool's "timeout exceeded when trying to connect": it also means every pooled connection was busy
-// for that long. Such a read goes to the primary; whether the replica is gone is the health check's to say.
-const GONE_MESSAGE = /connection terminated|not queryable|connection error/i;
-
 /** How long a read waits for a replica connection (a new one, or a free one of its pool) before the primary. */
 const REPLICA_CONNECT_TIMEOUT_MS = 5_000;
 
-export function isConnectionFailure(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (GONE_CODES.has(code) || code.startsWith('08'))) return true;
-  return typeof message === 'string' && GONE_MESSAGE.test(message);
-}
-
-const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0] ?? '';
-
-/** A WAL position ('16/B374D848') as a number. */
-export function parseLsn(text: string): bigint {
-  const [high = '0', low = '0'] = text.split('/');
-  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
-}
-
-/** One reading of the primary's WAL insert position, taken just before `at` (ms). */
-interface PrimarySample {
-  lsn: bigint;
-  at: number;
-}
-
-/** What a replica said at one check. */
-export interface ReplicaReading {
-  inRecovery: boolean;
-  /** pg_last_wal_replay_lsn(): everything up to here is visible on the replica. */
-  replayLsn: bigint | null;
-  /** now() − pg_last_xact_replay_timestamp() on the replica (ms); null before it replayed a transaction. */
-  sinceLastReplayMs: number | null;
-}
-
-/**
- * How far behind the primary a replica is, at most (ms), or null when that cannot be told. 0 when it has
- * replayed the primary's position read just before it was asked. Otherwise the smaller of two upper bounds:
- * the age of the newest primary position it has passed (it holds every commit made before that reading;
- * no clock but this process's), and the age of the last transaction it replayed (every later commit is
- * younger; assumes the two hosts' clocks agree). The first alone would say "one interval" on a busy primary;
- * the second alone would count an idle primary's quiet minutes as lag.
- */
-export function replicaLag(reading: ReplicaReading, samples: readonly PrimarySample[], now: number): number | null {
-  const { replayLsn, sinceLastReplayMs } = reading;
-  const current = samples.at(-1);
-  if (replayLsn !== null && current && replayLsn >= current.lsn) return 0;
-  const bounds: number[] = [];
-  if (replayLsn !== null) {
-    const passed = samples.findLast((sample) => sample.lsn <= replayLsn);
-    if (passed) bounds.push(now - passed.at);
-  }
-  if (sinceLastReplayMs !== null) bounds.push(Math.max(0, sinceLastReplayMs));
-  return bounds.length ? Math.round(Math.min(...bounds)) : null;
-}
-
 const MAX_SAMPLES = 1_000;
-
-const REPLICA_READING = `select pg_is_in_recovery() as in_recovery, pg_last_wal_replay_lsn()::text as replay_lsn,
-  (extract(epoch from (clock_timestamp() - pg_last_xact_replay_timestamp())) * 1000)::float8 as since_last_replay_ms`;
 
 class Replica {
   status: ReplicaStatus;
@@ -385,35 +323,6 @@ function repeatable(args: readonly unknown[]): boolean {
   const [first] = args;
   if (typeof first === 'string') return true;
   return typeof first === 'object' && first !== null && !('submit' in first) && typeof args.at(-1) !== 'function';
-}
-
-async function readReplica(pool: pg.Pool): Promise<ReplicaReading> {
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query<{
-      in_recovery: boolean;
-      replay_lsn: string | null;
-      since_last_replay_ms: number | null;
-    }>(REPLICA_READING);
-    client.release();
-    const row = rows[0];
-    return {
-      inRecovery: row?.in_recovery === true,
-      replayLsn: row?.replay_lsn ? parseLsn(row.replay_lsn) : null,
-      sinceLastReplayMs: row?.since_last_replay_ms ?? null,
-    };
-  } catch (error) {
-    client.release(error as Error); // a connection that failed is not reused
-    throw error;
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function defaultListener(event: ReplicaEvent): void {

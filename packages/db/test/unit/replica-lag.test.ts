@@ -1,7 +1,7 @@
 // How far behind a replica is, from what it and the primary said at a check (replicas.ts replicaLag): an
 // upper bound, never an underestimate, that neither an idle primary nor a busy one throws off.
 import { describe, expect, it } from 'vitest';
-import { isConnectionFailure, parseLsn, replicaLag } from '../../src/driver/replicas.ts';
+import { isConnectionFailure, parseLsn, replicaLag } from '../../src/driver/replica-health.ts';
 
 const samples = [
   { lsn: parseLsn('0/1000'), at: 10_000 },
