@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, type Registry } from 'prom-client';
+import { listenFailure } from './listen-errors.ts';
 
 // ---- With API_WORKERS > 1: every worker answers the primary, which serves the sum ------------------------
 
@@ -118,11 +119,14 @@ export async function serveMetrics({
 }
 
 function metricsListenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
-  if (error.code === 'EADDRINUSE') return `METRICS_PORT ${port} is in use on ${host}: set METRICS_PORT to a free port`;
-  if (error.code === 'EACCES')
-    return `METRICS_PORT ${port} on ${host} needs privileges this user lacks: use 1024 or above`;
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
-    return `METRICS_HOST ${host} is not an address of this machine: set METRICS_HOST (or HOST) to one of its addresses`;
+  switch (listenFailure(error)) {
+    case 'in-use':
+      return `METRICS_PORT ${port} is in use on ${host}: set METRICS_PORT to a free port`;
+    case 'privileged':
+      return `METRICS_PORT ${port} on ${host} needs privileges this user lacks: use 1024 or above`;
+    case 'not-an-address':
+      return `METRICS_HOST ${host} is not an address of this machine: set METRICS_HOST (or HOST) to one of its addresses`;
+    default:
+      return `cannot serve metrics on ${host}:${port}: ${error.message}`;
   }
-  return `cannot serve metrics on ${host}:${port}: ${error.message}`;
 }

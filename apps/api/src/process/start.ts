@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApiServer } from '../http/server.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../trpc/login-limiter.ts';
 import { loadApiSettings } from './env.ts';
+import { listenFailure } from './listen-errors.ts';
 import { createLogger } from './logger.ts';
 import { createApiMetrics } from './metrics.ts';
 import { answerPrimaryScrapes, type MetricsServer, serveMetrics } from './metrics-server.ts';
@@ -125,15 +126,16 @@ export async function startApi({
 
 /** Why the server could not listen on HOST:PORT, as one line with the fix. */
 function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
-  if (error.code === 'EADDRINUSE') {
-    const free = port > 0 && port < 65_535 ? port + 1 : 3001;
-    return `port ${port} is in use on ${host}: set PORT to a free port (PORT=${free} npm start)`;
+  switch (listenFailure(error)) {
+    case 'in-use': {
+      const free = port > 0 && port < 65_535 ? port + 1 : 3001;
+      return `port ${port} is in use on ${host}: set PORT to a free port (PORT=${free} npm start)`;
+    }
+    case 'privileged':
+      return `port ${port} on ${host} needs privileges this user lacks (ports below 1024 do): set PORT to 1024 or above (PORT=3001 npm start)`;
+    case 'not-an-address':
+      return `HOST ${host} is not an address of this machine: set HOST to one of its addresses (HOST=127.0.0.1, or 0.0.0.0 for all)`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
   }
-  if (error.code === 'EACCES') {
-    return `port ${port} on ${host} needs privileges this user lacks (ports below 1024 do): set PORT to 1024 or above (PORT=3001 npm start)`;
-  }
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
-    return `HOST ${host} is not an address of this machine: set HOST to one of its addresses (HOST=127.0.0.1, or 0.0.0.0 for all)`;
-  }
-  return `cannot listen on ${host}:${port}: ${error.message}`;
 }
