@@ -45,13 +45,8 @@ export const healthRouter = {
       return {
         status: 'ready' as const,
         databaseLatencyMs: Math.round((performance.now() - started) * 100) / 100,
-        // Names, states and lags only: the servers' addresses and errors stay in the log.
-        replicas: replicaStatus(ctx.orm).map(({ name, state, inRotation, lagMs }) => ({
-          name,
-          state,
-          inRotation,
-          lagMs,
-        })),
+        // The output schema keeps names, states and lags: a replica's error (`problem`) stays in the log.
+        replicas: replicaStatus(ctx.orm),
       };
     }),
 } satisfies TRPCRouterRecord;
