@@ -185,7 +185,7 @@ export const dbProcedure = reportedProcedure.meta({ access: 'public' }).use(asyn
  * Where a catalog read of this request goes: a read replica in rotation (readReplicaFork), unless the caller
  * wrote within REPLICA_STICKY_MS in this process; then, like every read without replicas, the primary.
  */
-export function catalogReader(ctx: Context): EntityManager {
+function catalogReader(ctx: Context): EntityManager {
   return callerWroteRecently(ctx.orm, readerKeys(ctx)) ? ctx.orm.em.fork() : readReplicaFork(ctx.orm);
 }
 

@@ -2,19 +2,20 @@
 // GET) of products.byId would run one statement per call; its calls are resolved together here, in one
 // statement by id (DataLoader collects the ids asked for in the same tick). Each call still validates its
 // input, passes its middlewares, and answers the same view, or the same NotFound, as on its own.
-import { getProducts, type ProductView } from '@shop/db';
+import { type EntityManager, getProducts, type ProductView } from '@shop/db';
 import DataLoader from 'dataloader';
-import { type Context, catalogReader } from './init.ts';
+import type { Context } from './init.ts';
 
 /** Created on a request's first use, kept in its context (`ctx.loaders`), gone with the request. */
 export interface Loaders {
   products?: DataLoader<number, ProductView>;
 }
 
-export function productById(ctx: Context, id: number): Promise<ProductView> {
+/** `ctx.em`: where the calling procedure reads (products.byId, a replicaReadProcedure: catalogReader's choice). */
+export function productById(ctx: Context & { em: EntityManager }, id: number): Promise<ProductView> {
   // A NotFoundError in the batch function's answer rejects that call's load only (DataLoader's contract).
-  // Read where the procedure's own reads go (a replica, unless this caller just wrote): products.byId is a
-  // replicaReadProcedure.
-  ctx.loaders.products ??= new DataLoader<number, ProductView>((ids) => getProducts(catalogReader(ctx), ids));
+  // The first call's EntityManager reads for the whole batch: every call of a request reads in the same place.
+  const { em } = ctx;
+  ctx.loaders.products ??= new DataLoader<number, ProductView>((ids) => getProducts(em, ids));
   return ctx.loaders.products.load(id);
 }
