@@ -89,6 +89,10 @@ class Replica {
       application_name: 'shop-rpc replica check',
     });
     this.probe.on('error', () => {}); // an idle probe connection dropped: the next check reports it
+    // A checked-out connection's 'error' is its holder's (pg-pool unhooks its own listener meanwhile), and a
+    // server shutting down can send its FATAL right behind the check's answer, before the check releases it:
+    // unheard, that event is an uncaught exception. The check has its answer; pg-pool drops the connection.
+    this.probe.on('connect', (client) => client.on('error', () => {}));
   }
 }
 

@@ -1,6 +1,9 @@
 // Read replicas against a real streaming replica (replica.ts builds a primary and a standby of it): which
 // connection each kind of read takes, seen from that connection (pg_is_in_recovery()); a replica that falls
 // behind (replay paused) or stops, and the reads that must not notice. PostgreSQL only: the "replica" project.
+
+import { once } from 'node:events';
+import { createConnection, createServer, type Socket } from 'node:net';
 import {
   type ReplicatedCluster,
   type ReplicatedDatabase,
@@ -217,6 +220,21 @@ describe('faults', () => {
     expect(await inRecovery(kysely(readReplicaFork(orm)))).toBe(false);
   });
 
+  it("a server that ends the health check's connection right after its answer (a shutdown's FATAL in the same packet) takes no process down", async () => {
+    // What `pg_ctl stop -m fast` did here now and then: the check's answer and "terminating connection due to
+    // administrator command" read in one chunk, before the check gave its connection back. pg then emits
+    // 'error' on a checked-out client, which pg-pool leaves to its holder: without a listener, an uncaught
+    // exception that stopped the API process (replicas.test.ts in apps/api, 3 runs in 11).
+    const proxy = await fatalAfterFirstAnswer(database.replica.url);
+    try {
+      orm = await open({ targets: [{ ...database.replica, url: proxy.url }] });
+      await until('three checks, each on a new connection', () => proxy.connections() >= 3);
+      expect(replicaStatus(orm)[0]).toMatchObject({ state: 'in-rotation', inRotation: true });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a replica down when the ORM opens: it opens, reads go to the primary, the replica joins once it answers', async () => {
     await cluster?.stopReplica('fast');
     try {
@@ -264,3 +282,58 @@ describe('read-your-writes', () => {
     expect(await inRecovery(kysely(readReplicaFork(orm)))).toBe(false);
   });
 });
+
+/**
+ * A TCP proxy to the PostgreSQL server at `url` that, on each connection, sends the answer to the first
+ * query followed at once, in the same write, by the FATAL a shutting-down server sends, then hangs up.
+ */
+async function fatalAfterFirstAnswer(url: string) {
+  const target = new URL(url);
+  const upstreamPort = Number(target.port);
+  const message = 'terminating connection due to administrator command';
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C57P01\0M${message}\0\0`);
+  const fatal = Buffer.concat([Buffer.from('E'), Buffer.alloc(4), fields]);
+  fatal.writeInt32BE(4 + fields.length, 1);
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    connections++;
+    const upstream = createConnection(upstreamPort, target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream);
+    // Server messages: a type byte and a 4-byte length; ReadyForQuery ('Z') ends the start-up, then each query.
+    let pending = Buffer.alloc(0);
+    let ready = 0;
+    upstream.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      let end = 0;
+      while (pending.length - end >= 5 && pending.length - end >= 1 + pending.readInt32BE(end + 1)) {
+        const type = String.fromCharCode(pending[end] as number);
+        end += 1 + pending.readInt32BE(end + 1);
+        if (type === 'Z' && ++ready === 2) {
+          client.end(Buffer.concat([pending.subarray(0, end), fatal]));
+          upstream.destroy();
+          return;
+        }
+      }
+      client.write(pending.subarray(0, end));
+      pending = pending.subarray(end);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  target.port = String(port);
+  return {
+    url: target.toString(),
+    connections: () => connections,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
