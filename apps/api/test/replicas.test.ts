@@ -72,7 +72,12 @@ const productName = async (server: ApiProcess, id: number, token?: string) => {
 };
 
 const readyz = async (server: ApiProcess) => {
-  const response = await fetch(`${server.origin}/readyz`);
+  const response = await fetch(`${server.origin}/readyz`).catch((error: Error) => {
+    const status = server.exitStatus();
+    throw new Error(
+      `/readyz: ${error.message}${status ? `; the server exited with ${status}` : ''}\n${server.describe()}`,
+    );
+  });
   type Replica = { name: string; state: string; inRotation: boolean; lagMs: number | null };
   return { status: response.status, body: (await response.json()) as { status: string; replicas: Replica[] } };
 };
@@ -93,6 +98,15 @@ const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+};
+
+/**
+ * The JSON log lines of `server` whose message matches, from the `since`-th on, once there is one: its
+ * stdout is a pipe, read apart from its HTTP answers, so a line may arrive after /readyz says what it says.
+ */
+const loggedSince = async (server: ApiProcess, pattern: RegExp, since: number) => {
+  await until(`a log line matching ${pattern}`, async () => logLines(server, pattern).length > since, 5_000);
+  return logLines(server, pattern).slice(since);
 };
 
 /** The JSON log lines of `server` whose message matches. */
@@ -264,7 +278,7 @@ describe('the API on a primary and its streaming replica', () => {
     expect(lagging.body.replicas[0]?.lagMs).toBeGreaterThan(1_000);
     // Out of rotation: anyone's catalog read comes from the primary.
     expect(await productName(strict, lamp)).toBe('Lagged lamp');
-    const left = logLines(strict, /leaves the rotation/).slice(earlier.left);
+    const left = await loggedSince(strict, /leaves the rotation/, earlier.left);
     expect(left).toEqual([
       expect.objectContaining({
         level: 40,
@@ -276,7 +290,7 @@ describe('the API on a primary and its streaming replica', () => {
     ]);
     await cluster?.resumeReplay();
     await until('the replica rejoins', async () => (await readyz(strict)).body.replicas[0]?.state === 'in-rotation');
-    expect(logLines(strict, /rejoins the rotation/).slice(earlier.back)).toEqual([
+    expect(await loggedSince(strict, /rejoins the rotation/, earlier.back)).toEqual([
       expect.objectContaining({
         level: 30,
         msg: expect.stringMatching(/^read replica replica-1 \(.*\) rejoins the rotation \(lag \d+ ms\)$/),
@@ -341,7 +355,7 @@ describe('the API on a primary and its streaming replica', () => {
           replicas: [{ name: 'replica-1', state: 'unreachable', inRotation: false, lagMs: null }],
         },
       });
-      expect(logLines(server, /leaves the rotation: unreachable/).slice(earlier[index])).toEqual([
+      expect(await loggedSince(server, /leaves the rotation: unreachable/, earlier[index] ?? 0)).toEqual([
         expect.objectContaining({ level: 40, replica: expect.objectContaining({ state: 'unreachable' }) }),
       ]);
     }
