@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { serializeOutput, transformer } from '../../src/trpc/wire-format.ts';
+import { isoString, serializeOutput, transformer } from '../../src/trpc/wire-format.ts';
 
 // Keys with superjson's path metacharacters and prototype names, besides ordinary ones.
 const key = fc.oneof(fc.string(), fc.constantFrom('a.b', 'a\\b', '\\.', '', '__proto__', 'constructor', '0'));
@@ -32,10 +32,13 @@ const exotic = fc.oneof(
   fc.array(fc.tuple(fc.string(), fc.integer())).map((entries) => new Map(entries)),
 );
 
-/** The result, or the error message when superjson refuses the value (it throws on `__proto__` keys). */
+/**
+ * The JSON text sent (what a client receives: the encoder may hand back parts of the value itself where
+ * superjson copies), or the error message when superjson refuses the value (it throws on `__proto__` keys).
+ */
 const outcome = (serialize: (value: unknown) => unknown, value: unknown) => {
   try {
-    return { wire: serialize(value) };
+    return { wire: JSON.stringify(serialize(value)) };
   } catch (error) {
     return { refused: (error as Error).message };
   }
@@ -83,6 +86,32 @@ describe('serializeOutput', () => {
     const wire = serializeOutput(page);
     expect(wire.meta?.values).toEqual({ 'items.0.createdAt': ['Date'], 'items.0.updatedAt': ['Date'] });
     expect(superjson.deserialize(JSON.parse(JSON.stringify(wire)))).toStrictEqual(page);
+    // Copied only where a Date became its string: the rest is the page's own (no second tree to build).
+    const json = wire.json as unknown as { items: { createdAt: unknown; category: unknown; metadata: unknown }[] };
+    expect(json.items[0]).not.toBe(page.items[0]);
+    expect(json.items[0]?.createdAt).toBe('2026-01-02T03:04:05.678Z');
+    expect(json.items[0]?.category).toBe(page.items[0]?.category);
+    expect(json.items[0]?.metadata).toBe(page.items[0]?.metadata);
+    expect(page.items[0]?.createdAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('isoString', () => {
+  it('writes what Date#toISOString writes, for any valid date (years 0000-9999 by arithmetic, others by it)', () => {
+    const edges = [-62_167_219_200_001, -62_167_219_200_000, -1, 0, 951_782_400_000, 253_402_300_799_999, 8.64e15];
+    for (const ms of edges) expect(isoString(new Date(ms))).toBe(new Date(ms).toISOString());
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        expect(isoString(date)).toBe(date.toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(isoString(new Date(ms))).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
