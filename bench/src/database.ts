@@ -137,3 +137,15 @@ export async function addProducts(db: BenchDatabase, total: number, onProgress?:
     onProgress?.(db.productCount);
   }
 }
+
+/**
+ * After a bulk fill, the state a database in service is in: statistics current and, on PostgreSQL, the
+ * visibility map set. Otherwise the server's own background work on the new rows (autovacuum's analyze,
+ * InnoDB's statistics recalculation) runs during whichever workloads come first. SQLite has none.
+ */
+export async function settle(db: BenchDatabase, dialect: Dialect): Promise<void> {
+  const connection = db.orm.em.getConnection();
+  const tables = ['users', 'user_profiles', 'accounts', 'categories', 'products', 'roles'];
+  if (dialect === 'postgresql') await connection.execute('vacuum (analyze)');
+  if (dialect === 'mariadb') await connection.execute(`analyze table ${tables.join(', ')}`);
+}

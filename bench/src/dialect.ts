@@ -6,8 +6,8 @@ import { seedShop } from '@shop/client/seed';
 import { createProduct, type Dialect, listProducts } from '@shop/db';
 import { processTree, startApiChild } from './api-child.ts';
 import { checkBatch, checkNoOversell, checkRestTwin, checkSameAnswer } from './checks.ts';
-import { ADMIN, addProducts, type BenchDatabase, createBenchDatabase, fillBase } from './database.ts';
-import { type LoadOptions, type LoadRequest, load, loadSideBySide, query } from './load.ts';
+import { ADMIN, addProducts, type BenchDatabase, createBenchDatabase, fillBase, settle } from './database.ts';
+import { type LoadOptions, type LoadRequest, load, loadInterleaved, loadSideBySide, query } from './load.ts';
 import { measureExport, startBaseline } from './processes.ts';
 import { profileWorkload } from './profile.ts';
 import type { DialectResults, Row } from './results.ts';
@@ -46,8 +46,7 @@ export interface BenchOptions {
 }
 
 type Say = (line: string) => void;
-/** `over: 'rest'` runs the workload's REST twin instead (workloads.ts). */
-type Run = (key: string, origin: string, options?: LoadOptions, over?: 'trpc' | 'rest') => Promise<Row>;
+type Run = (key: string, origin: string, options?: LoadOptions) => Promise<Row>;
 
 /** A cursor for the page starting at `offset` in name order: the keys of the row just before it. */
 async function cursorAt(db: BenchDatabase, offset: number): Promise<string> {
@@ -60,20 +59,35 @@ async function cursorAt(db: BenchDatabase, offset: number): Promise<string> {
 const adminToken = async (url: string) =>
   (await createShopClient({ url }).auth.login.mutate({ identifier: ADMIN.username, password: ADMIN.password })).token;
 
-/** Runs a workload by name (the mix: its parts side by side), or its REST twin, and labels the result as a row. */
+/** Runs a workload by name (the mix: its parts side by side) and labels the result as a row. */
 function runner(workloads: Map<string, Workload>, token: string, defaults: LoadOptions): Run {
   const auth = { authorization: `Bearer ${token}` };
-  return async (key, origin, options = defaults, over = 'trpc') => {
+  return async (key, origin, options = defaults) => {
     if (key === MIX) {
       const parts = MIX_PARTS.map((k) => workload(workloads, k).next);
       const result = await loadSideBySide(origin, parts, { ...options, headers: auth });
       return { key, label: 'mix (byId + list + search + transfer, side by side)', calls: 1, ...result };
     }
     const w = workload(workloads, key);
-    const twin = over === 'rest' ? w.rest : undefined;
-    if (over === 'rest' && !twin) throw new Error(`${key} has no REST twin`);
-    const result = await load(origin, twin?.next ?? w.next, { ...options, headers: w.auth ? auth : {} });
-    return { key, label: twin?.label ?? w.label, calls: w.calls, ...result };
+    const result = await load(origin, w.next, { ...options, headers: w.auth ? auth : {} });
+    return { key, label: w.label, calls: w.calls, ...result };
+  };
+}
+
+/** Slices of a twinned workload's measured time: 2.5 s each in a full run (10 s), 1 s in --quick (2 s). */
+const twinSlices = (seconds: number) => Math.max(2, Math.floor(seconds / 2.5));
+
+/** A workload over /trpc and its REST twin over /api, alternated in slices; its row and the twin's. */
+function twinRunner(workloads: Map<string, Workload>, options: LoadOptions) {
+  return async (key: string, origin: string): Promise<[Row, Row]> => {
+    const w = workload(workloads, key);
+    if (!w.rest || w.auth) throw new Error(`${key} has no public REST twin`);
+    const slices = twinSlices(options.seconds);
+    const [trpc, rest] = await loadInterleaved(origin, [w.next, w.rest.next], options, slices);
+    return [
+      { key, label: w.label, calls: w.calls, ...trpc },
+      { key, label: w.rest.label, calls: w.calls, ...rest },
+    ];
   };
 }
 
@@ -101,6 +115,7 @@ export async function benchDialect(dialect: Dialect, options: BenchOptions, say:
 async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOptions, say: Say, results: DialectResults) {
   const { accountIds, buyerAccountId } = await fillBase(db, options);
   await addProducts(db, options.products);
+  await settle(db, dialect);
   const deepPage = Math.max(2, Math.floor(options.products / 20 / 2));
   const deepCursor = await cursorAt(db, (deepPage - 1) * 20);
   const workloads = buildWorkloads({ products: options.products, accountIds, buyerAccountId, deepPage, deepCursor });
@@ -117,6 +132,7 @@ async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOption
     throw error;
   });
   const run = runner(workloads, token, loadOptions);
+  const runTwins = twinRunner(workloads, loadOptions);
   try {
     results.checks.push(
       await checkBatch(api.origin, workload(workloads, BATCH).next(), BATCH_SIZE),
@@ -124,24 +140,22 @@ async function measure(db: BenchDatabase, dialect: Dialect, options: BenchOption
       await checkRestTwin(`${FIRST_PAGE} page 1`, api.origin, pageOver.trpc(1), pageOver.rest(1)),
       await checkRestTwin(`${FIRST_PAGE} page 3`, api.origin, pageOver.trpc(3), pageOver.rest(3)),
     );
-    // A workload with a REST twin runs back to back with it, tRPC first and REST first in turn, so neither
-    // transport always gets the warmer (or the more disturbed) slot.
+    // A workload with a REST twin is measured with it in alternating slices (loadInterleaved): one pass
+    // each, back to back, put whatever disturbed the machine meanwhile on one transport only.
     const restRows: Row[] = [];
     results.rest = restRows;
-    let twins = 0;
     for (const key of [...TABLE_KEYS, MIX, BATCH]) {
-      const twinned = workloads.get(key)?.rest !== undefined;
-      const restFirst = twinned && twins++ % 2 === 1;
-      const runRest = async () => {
-        say(`${dialect}: ${key} over /api`);
-        restRows.push(await run(key, api.origin, loadOptions, 'rest'));
-      };
-      if (restFirst) await runRest();
+      if (workloads.get(key)?.rest) {
+        say(`${dialect}: ${key} and its /api twin, alternating`);
+        const [row, twin] = await runTwins(key, api.origin);
+        results.api.push(row);
+        restRows.push(twin);
+        continue;
+      }
       say(`${dialect}: ${key}`);
       const row = await run(key, api.origin);
       if (key === BATCH) results.batch = row;
       else results.api.push(row);
-      if (twinned && !restFirst) await runRest();
     }
     say(`${dialect}: oversell check`);
     const scarce = await createProduct(db.orm.em.fork(), {
@@ -246,6 +260,7 @@ async function measureScale(
     const small = await measureAt(options.products);
     say(`${dialect}: growing to ${options.scaleTo} products`);
     await addProducts(db, options.scaleTo, (n) => n % 100_000 === 0 && say(`${dialect}: ${n} products`));
+    await settle(db, dialect);
     const large = await measureAt(options.scaleTo);
     results.scale = {
       small: options.products,

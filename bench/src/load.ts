@@ -87,6 +87,45 @@ export async function loadSideBySide(
   };
 }
 
+/**
+ * Two loads that are compared (a procedure over /trpc and over /api) in alternating slices: both warmed up,
+ * then `slices` turns of `seconds / slices` each, ABBA-ordered, so drift on the machine (another process, the
+ * database's own background work) lands on both alike. Per part: requests over its total time, p50 the
+ * median of its slices', p99 the worst of them.
+ */
+export async function loadInterleaved(
+  base: string,
+  parts: [() => LoadRequest, () => LoadRequest],
+  options: LoadOptions,
+  slices: number,
+): Promise<[LoadResult, LoadResult]> {
+  const warm = { ...options, seconds: options.warmupSeconds, warmupSeconds: 0 };
+  if (options.warmupSeconds > 0) for (const next of parts) await load(base, next, warm);
+  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  const slice = { ...options, seconds: options.seconds / slices, warmupSeconds: 0 };
+  for (let turn = 0; turn < slices; turn++) {
+    const order = turn % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) runs[index as 0 | 1].push(await load(base, parts[index as 0 | 1], slice));
+  }
+  const combine = (results: LoadResult[]): LoadResult => {
+    const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+    const p50s = results.map((r) => r.p50Ms).sort((a, b) => a - b);
+    return {
+      requestsPerSecond: Math.round(sum((r) => r.requests) / options.seconds),
+      p50Ms: p50s[Math.floor(p50s.length / 2)] as number,
+      p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+      non2xx: sum((r) => r.non2xx),
+      errors: sum((r) => r.errors),
+      requests: sum((r) => r.requests),
+      statuses: results.reduce<Record<string, number>>((all, r) => {
+        for (const [status, n] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + n;
+        return all;
+      }, {}),
+    };
+  };
+  return [combine(runs[0]), combine(runs[1])];
+}
+
 export const query = (procedure: string, input: unknown): LoadRequest => ({
   path: `/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
 });

@@ -6,7 +6,7 @@
 import { login, openOrm } from '@shop/db';
 import { startReplicatedCluster } from '@shop/db/testing/replica';
 import { type ApiChild, startApiChild } from './api-child.ts';
-import { ADMIN, addProducts, type BenchDatabase, fillBase } from './database.ts';
+import { ADMIN, addProducts, type BenchDatabase, fillBase, settle } from './database.ts';
 import { type LoadOptions, type LoadResult, load } from './load.ts';
 import { BY_ID, buildWorkloads, FIRST_PAGE, workload } from './workloads.ts';
 
@@ -77,6 +77,7 @@ export async function benchReplicas(options: ReplicaBenchOptions, say: Say): Pro
     say(`filling the primary: ${options.products} products, ${options.users} users, ${options.accounts} accounts`);
     const { accountIds, buyerAccountId } = await fillBase(db, options);
     await addProducts(db, options.products);
+    await settle(db, 'postgresql');
     // Signed in through the services, not the API: a sign-in over HTTP would make this address read the
     // primary for REPLICA_STICKY_MS (read-your-writes), and the reads below come from the same address.
     const session = await login(orm.em.fork(), ADMIN.username, ADMIN.password);
