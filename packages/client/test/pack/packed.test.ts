@@ -113,8 +113,11 @@ beforeAll(async () => {
     path.join(scratch, 'package.json'),
     JSON.stringify({ name: 'shop-client-consumer', private: true, type: 'module' }),
   );
-  // From the registry, or npm's cache when it already holds @trpc/client, @trpc/server and superjson.
-  await succeed('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`], scratch);
+  // From the registry, or npm's cache when it already holds @trpc/client, @trpc/server and superjson. Retries
+  // bounded to seconds: a registry npm cannot reach (a TLS proxy's CA not passed on) fails with npm's own
+  // reason well within this hook's time, not as a bare hook timeout.
+  const retries = ['--fetch-retries=2', '--fetch-retry-mintimeout=1000', '--fetch-retry-maxtimeout=5000'];
+  await succeed('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...retries, `./${tarball}`], scratch);
   installed = path.join(scratch, 'node_modules/@shop/client');
 
   db = await createTestDatabase('sqlite');
