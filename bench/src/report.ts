@@ -34,7 +34,8 @@ function mainTable(d: DialectResults): string[] {
     }),
     '',
     'req/s, p50, p99, non-2xx: over /trpc. /api: the same procedure with the same input over its REST route ' +
-      '(plain JSON, no superjson envelope), run back to back with it on the same process (its non-2xx are ' +
+      '(plain JSON, no superjson envelope), alternating with it on the same process (ABBA slices, 2.5 s in a full run; ' +
+      'p50 the median slice, p99 the worst; its non-2xx are ' +
       'counted in the zero non-2xx target). ' +
       'Raw baseline: a bare node:http server on the same database answering the same JSON straight from the ' +
       'driver; its health.live is a trivial JSON endpoint (no database), the raw transport floor. ' +
