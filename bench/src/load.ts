@@ -72,11 +72,18 @@ export async function loadSideBySide(
 ): Promise<LoadResult> {
   const connections = Math.max(1, Math.round(options.connections / parts.length));
   const results = await Promise.all(parts.map((next) => load(base, next, { ...options, connections })));
-  const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
   return {
-    requestsPerSecond: sum((r) => r.requestsPerSecond),
+    requestsPerSecond: results.reduce((total, r) => total + r.requestsPerSecond, 0),
     p50Ms: Math.max(...results.map((r) => r.p50Ms)),
     p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+    ...counts(results),
+  };
+}
+
+/** The counts of several loads added up: responses that were not 200, errors, requests, and each status's. */
+function counts(results: readonly LoadResult[]): Pick<LoadResult, 'non2xx' | 'errors' | 'requests' | 'statuses'> {
+  const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  return {
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors),
     requests: sum((r) => r.requests),
@@ -108,19 +115,13 @@ export async function loadInterleaved(
     for (const index of order) runs[index as 0 | 1].push(await load(base, parts[index as 0 | 1], slice));
   }
   const combine = (results: LoadResult[]): LoadResult => {
-    const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+    const total = counts(results);
     const p50s = results.map((r) => r.p50Ms).sort((a, b) => a - b);
     return {
-      requestsPerSecond: Math.round(sum((r) => r.requests) / options.seconds),
+      requestsPerSecond: Math.round(total.requests / options.seconds),
       p50Ms: p50s[Math.floor(p50s.length / 2)] as number,
       p99Ms: Math.max(...results.map((r) => r.p99Ms)),
-      non2xx: sum((r) => r.non2xx),
-      errors: sum((r) => r.errors),
-      requests: sum((r) => r.requests),
-      statuses: results.reduce<Record<string, number>>((all, r) => {
-        for (const [status, n] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + n;
-        return all;
-      }, {}),
+      ...total,
     };
   };
   return [combine(runs[0]), combine(runs[1])];
