@@ -82,13 +82,14 @@ export async function readReplica(pool: pg.Pool): Promise<ReplicaReading> {
       replay_lsn: string | null;
       since_last_replay_ms: number | null;
     }>(REPLICA_READING);
-    client.release();
     const row = rows[0];
-    return {
+    const reading = {
       inRecovery: row?.in_recovery === true,
       replayLsn: row?.replay_lsn ? parseLsn(row.replay_lsn) : null,
       sinceLastReplayMs: row?.since_last_replay_ms ?? null,
     };
+    client.release();
+    return reading;
   } catch (error) {
     client.release(error as Error); // a connection that failed is not reused
     throw error;
