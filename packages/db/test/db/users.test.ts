@@ -81,6 +81,17 @@ describe('users service', () => {
     expect(created.map((u) => u.username)).toEqual(['bob', 'carol']);
   });
 
+  it('bulk create numbers the users in the order given, whichever password hashes first', async () => {
+    const created = await createUsers(em(), [
+      { username: 'hashed', email: 'hashed@example.com', password: 'correct horse battery' },
+      { username: 'plain', email: 'plain@example.com' },
+      { username: 'hashed2', email: 'hashed2@example.com', password: 'another horse battery' },
+    ]);
+    expect(created.map((u) => u.username)).toEqual(['hashed', 'plain', 'hashed2']);
+    const ids = created.map((u) => u.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
   it('gets by id and username, 404 otherwise', async () => {
     const user = await createUser(em(), alice);
     expect((await getUser(em(), user.id, 'any')).username).toBe('alice');
