@@ -1,7 +1,8 @@
-// The app router under /trpc. A single call (a GET query or a POST mutation, not batched, not streamed) is
-// answered by trpc-direct.ts, which calls the procedure as tRPC's fetch adapter would and writes the same
-// answer without building a fetch Request and Response around it; everything else (batches, streams, method
-// and content-type errors, odd URLs) goes to tRPC's own fastify handler, unchanged.
+// The app router under /trpc. A single call (a GET query or a POST mutation) or a batched GET of queries, not
+// streamed, is answered by trpc-direct.ts, which calls the procedures as tRPC's fetch adapter would and writes
+// the same answer without building a fetch Request and Response around it; everything else (streams, batched
+// mutations, method and content-type errors, undecodable batches, odd URLs) goes to tRPC's own fastify
+// handler, unchanged.
 import { TRPCError } from '@trpc/server';
 import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
 import { resolveResponse } from '@trpc/server/http';
@@ -85,7 +86,7 @@ export const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (
 
   app.all('/:path', async (request, reply) => {
     const path = (request.params as { path: string }).path;
-    if (directCalls && (await answerDirectly(request, reply, path, { contextOf, onError }))) return reply;
+    if (directCalls && (await answerDirectly(request, reply, path, { contextOf, onError, maxBatchSize }))) return reply;
     await fastifyRequestHandler({ ...trpcOptions, req: request, res: reply, path });
     return reply;
   });
