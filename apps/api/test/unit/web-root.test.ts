@@ -31,8 +31,7 @@ it('resolves a relative WEB_ROOT from the repository root, whatever the working 
 it('refuses a WEB_ROOT without an index.html in one line that names the folder and the build', () => {
   const empty = folder('empty', false);
   expect(() => loadApiSettings({ WEB_ROOT: empty })).toThrow(
-    `WEB_ROOT: ${empty} has no index.html: point WEB_ROOT at a built web app ` +
-      '(npm run build builds apps/web/dist)',
+    `WEB_ROOT: ${empty} has no index.html: point WEB_ROOT at a built web app (npm run build builds apps/web/dist)`,
   );
 });
 
@@ -50,7 +49,6 @@ it('serves the built web app by default in production only, and says why not whe
   const bare = loadApiSettings({ NODE_ENV: 'production' }, unbuilt);
   expect(bare.WEB_ROOT).toBeUndefined();
   expect(missingWebApp(bare, unbuilt)).toBe(
-    `no built web app at ${unbuilt}: serving the API only ` +
-      '(build it with npm run build, or set WEB_ROOT)',
+    `no built web app at ${unbuilt}: serving the API only (build it with npm run build, or set WEB_ROOT)`,
   );
 });
