@@ -46,7 +46,7 @@ export function pageWindow({ page = 1, perPage = 20 }: PageRequest): PageWindow 
 }
 
 /** How many matching rows a page counts at most: one more than it needs to call the total exact. */
-const countLimit = (window: PageWindow) => Math.max(EXACT_TOTAL_UP_TO, window.offset + window.limit) + 1;
+export const countLimit = (window: PageWindow) => Math.max(EXACT_TOTAL_UP_TO, window.offset + window.limit) + 1;
 
 // biome-ignore lint/suspicious/noExplicitAny: any tables, any selection: only the row count is read.
 type AnySelect = SelectQueryBuilder<any, any, any>;
@@ -55,10 +55,10 @@ type AnySelect = SelectQueryBuilder<any, any, any>;
  * `select count(*) as total from (<matching> limit N)`: stops reading after N rows. Usable on its own or
  * as an uncorrelated scalar subquery beside the page's rows (evaluated once by both databases).
  */
-export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, window: PageWindow) {
-  return db
-    .selectFrom(matching.limit(countLimit(window)).as('matching'))
-    .select(sql<number | string>`count(*)`.as('total'));
+export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, window: PageWindow | { countLimit: number }) {
+  // A prepared query binds the limit as a value (`{ countLimit }`, a placeholder when it is built).
+  const limit = 'countLimit' in window ? window.countLimit : countLimit(window);
+  return db.selectFrom(matching.limit(limit).as('matching')).select(sql<number | string>`count(*)`.as('total'));
 }
 
 /**
@@ -67,12 +67,13 @@ export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, window: Pag
  */
 export async function pageTotal(
   rows: readonly { total: number | string | null }[],
-  count: ReturnType<typeof cappedCount>,
+  count: ReturnType<typeof cappedCount> | (() => ReturnType<typeof cappedCount>),
   window: PageWindow,
 ): Promise<number> {
   const carried = rows[0]?.total;
   if (carried !== undefined && carried !== null) return Number(carried);
-  return window.offset === 0 ? 0 : Number((await count.executeTakeFirstOrThrow()).total);
+  if (window.offset === 0) return 0;
+  return Number((await (typeof count === 'function' ? count() : count).executeTakeFirstOrThrow()).total);
 }
 
 /** `counted` comes from `cappedCount` (or an exact count); it decides whether the total is exact. */

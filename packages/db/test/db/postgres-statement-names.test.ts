@@ -25,7 +25,7 @@ describe.runIf(testDialect === 'postgresql')('named statements on PostgreSQL', (
         `select name, statement from pg_prepared_statements where name like 'shop\\_%'`,
       );
     });
-    const byId = prepared.filter((s) => /where "p"."id" = \$1/.test(s.statement));
+    const byId = prepared.filter((s) => /where "p"."id" in \(\$1\)/.test(s.statement));
     expect(byId).toHaveLength(1); // five ids, one statement
     expect(prepared.some((s) => /^select "products"|from "products" as "p0"/.test(s.statement))).toBe(false);
   });

@@ -1,21 +1,24 @@
 // Product reads: by id, filtered/ordered pages (page number or keyset cursor), summaries, count. Each is one
 // query selecting only the view's columns with the category's name, mapped by the one mapper of the view.
 import { Cursor } from '@mikro-orm/core';
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { InvalidError, NotFoundError } from '../../domain/errors.ts';
 import { MAX_CURSOR_LENGTH, MAX_ID, moneyColumns } from '../../domain/limits.ts';
 import { moneyPattern } from '../../domain/money.ts';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
+import { preparedQuery } from '../../driver/prepared-query.ts';
 import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
-import { containsIgnoringCase } from '../../driver/text-search.ts';
+import { containsPattern, lowerLike } from '../../driver/text-search.ts';
 import type { ProductMetadata } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import {
   cappedCount,
+  countLimit,
   countRows,
   MAX_PER_PAGE,
   type Page,
   type PageRequest,
+  type PageWindow,
   pageTotal,
   pageWindow,
   toPage,
@@ -56,8 +59,10 @@ export interface ProductOrder {
  * product in a temporary table (page 1 of 1M products: 1.9 s instead of under 10 ms); with the lookup every
  * dialect reads products in index order and stops at the page's last row (test/db/query-plans.test.ts).
  */
-export const selectProducts = (em: EntityManager) =>
-  kysely(em)
+export const selectProducts = (em: EntityManager) => productColumns(kysely(em));
+
+const productColumns = (db: Kysely<ShopDB>) =>
+  db
     .selectFrom('products as p')
     .select((eb) => [
       'p.id',
@@ -98,8 +103,8 @@ export function productRowMapper(em: EntityManager): (row: ProductRow) => Produc
 }
 
 export async function getProduct(em: EntityManager, id: number): Promise<ProductView> {
-  const row = foundOrFail(await selectProducts(em).where('p.id', '=', id).executeTakeFirst(), 'product', id);
-  return productRowMapper(em)(row);
+  const [row] = await productsByIds(em, { ids: [id] }, null);
+  return productRowMapper(em)(foundOrFail(row, 'product', id));
 }
 
 /**
@@ -107,9 +112,7 @@ export async function getProduct(em: EntityManager, id: number): Promise<Product
  * in the order of `ids`: each a view, or the NotFoundError `getProduct` would throw for it.
  */
 export async function getProducts(em: EntityManager, ids: readonly number[]): Promise<(ProductView | NotFoundError)[]> {
-  const rows = await selectProducts(em)
-    .where('p.id', 'in', [...new Set(ids)])
-    .execute();
+  const rows = await productsByIds(em, { ids: [...new Set(ids)] }, null);
   const toView = productRowMapper(em);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => {
@@ -118,19 +121,45 @@ export async function getProducts(em: EntityManager, ids: readonly number[]): Pr
   });
 }
 
+// Built once per number of ids (up to a batch's size): the SQL of a product by id is the same on every call.
+const productsByIds = preparedQuery((db, { ids }: { ids: number[] }) => productColumns(db).where('p.id', 'in', ids));
+
 type ProductScope = ShopDB & { p: ShopDB['products'] };
 
-/** The WHERE clause for `filters` on the alias `p` (`1 = 1` when nothing is filtered: planners drop it). */
-function productFilter(em: EntityManager, filters: ProductFilters) {
+/** The filters' query parameters, present only for the filters given. */
+interface FilterValues {
+  categoryId?: number;
+  minPrice?: unknown;
+  maxPrice?: unknown;
+  inStock?: unknown;
+  namePattern?: string;
+}
+
+function filterValues(em: EntityManager, filters: ProductFilters): FilterValues {
   const param = paramEncoder(em);
-  const terms: ((eb: ExpressionBuilder<ProductScope, 'p'>) => Expression<SqlBool>)[] = [];
   const { categoryId, minPrice, maxPrice, inStock, nameContains } = filters;
-  if (categoryId !== undefined) terms.push((eb) => eb('p.category_id', '=', categoryId));
+  const values: FilterValues = {};
+  if (categoryId !== undefined) values.categoryId = categoryId;
   // Parameters take each dialect's stored form (SQLite: REAL for NUMERIC, 0/1 for booleans).
-  if (minPrice !== undefined) terms.push((eb) => eb('p.price', '>=', param.money(minPrice) as string));
-  if (maxPrice !== undefined) terms.push((eb) => eb('p.price', '<=', param.money(maxPrice) as string));
-  if (inStock !== undefined) terms.push((eb) => eb('p.in_stock', '=', param.bool(inStock) as boolean));
-  if (nameContains) terms.push(() => containsIgnoringCase('p.name', nameContains));
+  if (minPrice !== undefined) values.minPrice = param.money(minPrice);
+  if (maxPrice !== undefined) values.maxPrice = param.money(maxPrice);
+  if (inStock !== undefined) values.inStock = param.bool(inStock);
+  if (nameContains) values.namePattern = containsPattern(nameContains);
+  return values;
+}
+
+/**
+ * The WHERE clause on the alias `p` for the filters present in `values` (`1 = 1` when nothing is filtered:
+ * planners drop it). Only their presence shapes it: the values are bound (a prepared query's placeholders).
+ */
+function productFilter(values: FilterValues) {
+  const terms: ((eb: ExpressionBuilder<ProductScope, 'p'>) => Expression<SqlBool>)[] = [];
+  const { categoryId, minPrice, maxPrice, inStock, namePattern } = values;
+  if (categoryId !== undefined) terms.push((eb) => eb('p.category_id', '=', categoryId));
+  if (minPrice !== undefined) terms.push((eb) => eb('p.price', '>=', minPrice as string));
+  if (maxPrice !== undefined) terms.push((eb) => eb('p.price', '<=', maxPrice as string));
+  if (inStock !== undefined) terms.push((eb) => eb('p.in_stock', '=', inStock as boolean));
+  if (namePattern !== undefined) terms.push(() => lowerLike('p.name', namePattern));
   return (eb: ExpressionBuilder<ProductScope, 'p'>) => eb.and(terms.map((term) => term(eb)));
 }
 
@@ -141,21 +170,38 @@ export async function listProducts(
   request: ProductFilters & ProductOrder & PageRequest = {},
 ): Promise<Page<ProductView>> {
   const window = pageWindow(request);
-  const filter = productFilter(em, request);
+  const filters = filterValues(em, request);
   const { orderBy = 'name', direction = 'asc' } = request;
-  const count = cappedCount(kysely(em), kysely(em).selectFrom('products as p').select('p.id').where(filter), window);
-  // One statement: the page, its category names, and the (capped) total as an uncorrelated scalar
-  // subquery, which both databases evaluate once.
-  const rows = await selectProducts(em)
-    .select(count.as('total'))
-    .where(filter)
-    .orderBy(ORDER_COLUMN[orderBy], direction)
-    .orderBy('p.id', direction)
-    .limit(window.limit)
-    .offset(window.offset)
-    .execute();
+  const rows = await productPage(
+    em,
+    { ...filters, countLimit: countLimit(window), limit: window.limit, offset: window.offset },
+    { orderBy, direction },
+  );
+  const count = () => matchingCount(kysely(em), filters, window);
   return toPage(rows.map(productRowMapper(em)), await pageTotal(rows, count, window), window);
 }
+
+const matchingCount = (db: Kysely<ShopDB>, filters: FilterValues, window: PageWindow | { countLimit: number }) =>
+  cappedCount(db, db.selectFrom('products as p').select('p.id').where(productFilter(filters)), window);
+
+/**
+ * One statement: the page, its category names, and the (capped) total as an uncorrelated scalar subquery,
+ * which both databases evaluate once. Prepared: built once per set of filters and ordering.
+ */
+const productPage = preparedQuery(
+  (
+    db,
+    { countLimit, limit, offset, ...filters }: FilterValues & { countLimit: number; limit: number; offset: number },
+    { orderBy, direction }: Required<ProductOrder>,
+  ) =>
+    productColumns(db)
+      .select(matchingCount(db, filters, { countLimit }).as('total'))
+      .where(productFilter(filters))
+      .orderBy(ORDER_COLUMN[orderBy], direction)
+      .orderBy('p.id', direction)
+      .limit(limit)
+      .offset(offset),
+);
 
 export interface ProductCursorPage {
   items: ProductView[];
@@ -172,7 +218,7 @@ export async function listProductsByCursor(
   const first = Math.min(Math.max(Math.trunc(request.first ?? 20), 1), MAX_PER_PAGE);
   const { orderBy = 'name', direction = 'asc' } = request;
   const after = request.after ? decodeCursor(em, request.after, orderBy) : undefined;
-  const filter = productFilter(em, request);
+  const filter = productFilter(filterValues(em, request));
   const column = ORDER_COLUMN[orderBy];
   // (key, id) > (last key, last id): a row-value comparison SQLite and PostgreSQL answer from the (key, id)
   // index. MariaDB does not use an index for row values (it scanned: 117 req/s against 528 for page 1), so
@@ -242,7 +288,7 @@ function decodeCursor(em: EntityManager, encoded: string, orderBy: ProductOrderF
 
 /** Partial field selection: just id, name and price (for pickers and autocompletes). */
 export async function productSummaries(em: EntityManager, filters: ProductFilters = {}, limit = 50) {
-  const filter = productFilter(em, filters);
+  const filter = productFilter(filterValues(em, filters));
   const decode = rowDecoder(em);
   const rows = await kysely(em)
     .selectFrom('products as p')
