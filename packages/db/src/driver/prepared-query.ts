@@ -28,13 +28,13 @@ interface Prepared {
 type Values = Record<string, unknown>;
 const MAX_SHAPES = 1000;
 
+/** The values present: a key holding undefined is absent, for the shape and for the builder alike. */
+const present = (values: Values) => Object.entries(values).filter(([, value]) => value !== undefined);
+
 /** The shape a call's values give the SQL: which are present, and how long each array is (an IN list). */
 const shapeOf = (values: Values) =>
-  Object.keys(values)
-    .map((key) => {
-      const value = values[key];
-      return Array.isArray(value) ? `${key}[${value.length}]` : key;
-    })
+  present(values)
+    .map(([key, value]) => (Array.isArray(value) ? `${key}[${value.length}]` : key))
     .join(',');
 
 /**
@@ -51,7 +51,7 @@ export function preparedQuery<V extends object, Options, Row>(
   const prepare = (em: EntityManager, key: string, values: V, options: Options): Prepared => {
     let expected = 0;
     const placeholders: Values = {};
-    for (const [name, value] of Object.entries(values as Values)) {
+    for (const [name, value] of present(values as Values)) {
       if (Array.isArray(value)) {
         placeholders[name] = value.map((_, index) => placeholder(name, index));
         expected += value.length;

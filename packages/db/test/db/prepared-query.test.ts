@@ -38,6 +38,7 @@ describe('prepared queries', () => {
     expect(await names({ ids: [a, b, e], after: 'Atlas' }, 'asc')).toEqual(['Bible', 'Essay']); // a value more
     expect(await names({ ids: [d, e, a], after: 'Codex' }, 'desc')).toEqual(['Essay', 'Diary']);
     expect(await names({ ids: [a, b] }, 'asc')).toEqual(['Atlas', 'Bible']); // the first shape again
+    expect(await names({ ids: [a, b], after: undefined }, 'asc')).toEqual(['Atlas', 'Bible']); // undefined: absent
   });
 
   it('run on the EntityManager’s transaction: its uncommitted rows, and nothing once it rolls back', async () => {
