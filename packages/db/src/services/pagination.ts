@@ -55,9 +55,7 @@ type AnySelect = SelectQueryBuilder<any, any, any>;
  * `select count(*) as total from (<matching> limit N)`: stops reading after N rows. Usable on its own or
  * as an uncorrelated scalar subquery beside the page's rows (evaluated once by both databases).
  */
-export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, window: PageWindow | { countLimit: number }) {
-  // A prepared query binds the limit as a value (`{ countLimit }`, a placeholder when it is built).
-  const limit = 'countLimit' in window ? window.countLimit : countLimit(window);
+export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, limit: number) {
   return db.selectFrom(matching.limit(limit).as('matching')).select(sql<number | string>`count(*)`.as('total'));
 }
 
@@ -67,13 +65,12 @@ export function cappedCount(db: Kysely<ShopDB>, matching: AnySelect, window: Pag
  */
 export async function pageTotal(
   rows: readonly { total: number | string | null }[],
-  count: ReturnType<typeof cappedCount> | (() => ReturnType<typeof cappedCount>),
+  count: () => ReturnType<typeof cappedCount>,
   window: PageWindow,
 ): Promise<number> {
   const carried = rows[0]?.total;
   if (carried !== undefined && carried !== null) return Number(carried);
-  if (window.offset === 0) return 0;
-  return Number((await (typeof count === 'function' ? count() : count).executeTakeFirstOrThrow()).total);
+  return window.offset === 0 ? 0 : Number((await count().executeTakeFirstOrThrow()).total);
 }
 
 /** `counted` comes from `cappedCount` (or an exact count); it decides whether the total is exact. */

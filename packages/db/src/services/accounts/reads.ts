@@ -6,7 +6,7 @@ import type { EntityManager } from '../../driver/orm.ts';
 import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import type { LedgerKind } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
-import { cappedCount, type Page, type PageRequest, pageWindow, toPage } from '../pagination.ts';
+import { cappedCount, countLimit, type Page, type PageRequest, pageWindow, toPage } from '../pagination.ts';
 
 export interface AccountView {
   id: number;
@@ -152,7 +152,7 @@ export async function listTransfers(
   const count = cappedCount(
     kysely(em),
     kysely(em).selectFrom('transfers as t').select('t.id').where(ofAccount),
-    window,
+    countLimit(window),
   );
   const rows = await selectTransfers(em)
     .select(count.as('total'))

@@ -8,7 +8,7 @@ import type { EntityManager } from '../../driver/orm.ts';
 import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import type { OrderStatus } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
-import { cappedCount, type Page, type PageRequest, pageTotal, pageWindow, toPage } from '../pagination.ts';
+import { cappedCount, countLimit, type Page, type PageRequest, pageTotal, pageWindow, toPage } from '../pagination.ts';
 
 export interface OrderLineView {
   /** null once the product was deleted; its name and price stay as they were at checkout. */
@@ -145,7 +145,7 @@ export async function listOrders(
       eb.and(ownedBy(scope, 'o.buyer_id')),
     ]);
   const matching = kysely(em).selectFrom('orders as o').select('o.id').where(where);
-  const count = cappedCount(kysely(em), matching, window);
+  const count = cappedCount(kysely(em), matching, countLimit(window));
   const rows = await selectOrders(em)
     .select(count.as('total'))
     .where(where)
@@ -153,5 +153,5 @@ export async function listOrders(
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  return toPage(await withLines(em, rows), await pageTotal(rows, count, window), window);
+  return toPage(await withLines(em, rows), await pageTotal(rows, () => count, window), window);
 }

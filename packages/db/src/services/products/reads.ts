@@ -18,7 +18,6 @@ import {
   MAX_PER_PAGE,
   type Page,
   type PageRequest,
-  type PageWindow,
   pageTotal,
   pageWindow,
   toPage,
@@ -174,15 +173,15 @@ export async function listProducts(
   const { orderBy = 'name', direction = 'asc' } = request;
   const rows = await productPage(
     em,
-    { ...filters, countLimit: countLimit(window), limit: window.limit, offset: window.offset },
+    { ...filters, countUpTo: countLimit(window), limit: window.limit, offset: window.offset },
     { orderBy, direction },
   );
-  const count = () => matchingCount(kysely(em), filters, window);
+  const count = () => matchingCount(kysely(em), filters, countLimit(window));
   return toPage(rows.map(productRowMapper(em)), await pageTotal(rows, count, window), window);
 }
 
-const matchingCount = (db: Kysely<ShopDB>, filters: FilterValues, window: PageWindow | { countLimit: number }) =>
-  cappedCount(db, db.selectFrom('products as p').select('p.id').where(productFilter(filters)), window);
+const matchingCount = (db: Kysely<ShopDB>, filters: FilterValues, limit: number) =>
+  cappedCount(db, db.selectFrom('products as p').select('p.id').where(productFilter(filters)), limit);
 
 /**
  * One statement: the page, its category names, and the (capped) total as an uncorrelated scalar subquery,
@@ -191,11 +190,11 @@ const matchingCount = (db: Kysely<ShopDB>, filters: FilterValues, window: PageWi
 const productPage = preparedQuery(
   (
     db,
-    { countLimit, limit, offset, ...filters }: FilterValues & { countLimit: number; limit: number; offset: number },
+    { countUpTo, limit, offset, ...filters }: FilterValues & { countUpTo: number; limit: number; offset: number },
     { orderBy, direction }: Required<ProductOrder>,
   ) =>
     productColumns(db)
-      .select(matchingCount(db, filters, { countLimit }).as('total'))
+      .select(matchingCount(db, filters, countUpTo).as('total'))
       .where(productFilter(filters))
       .orderBy(ORDER_COLUMN[orderBy], direction)
       .orderBy('p.id', direction)

@@ -10,7 +10,7 @@ import { dialectOf, type EntityManager } from '../../driver/orm.ts';
 import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import { containsIgnoringCase } from '../../driver/text-search.ts';
 import { foundOrFail } from '../not-found.ts';
-import { cappedCount, type Page, type PageRequest, pageTotal, pageWindow, toPage } from '../pagination.ts';
+import { cappedCount, countLimit, type Page, type PageRequest, pageTotal, pageWindow, toPage } from '../pagination.ts';
 
 export interface UserView {
   id: number;
@@ -119,7 +119,8 @@ export async function getUserByUsername(em: EntityManager, username: string): Pr
 /** One page of the users matching `filter`, by id, with the capped total in the same statement. */
 async function pageOfUsers(em: EntityManager, filter: UserFilter, request: PageRequest): Promise<Page<UserView>> {
   const window = pageWindow(request);
-  const count = cappedCount(kysely(em), kysely(em).selectFrom('users as u').select('u.id').where(filter), window);
+  const matching = kysely(em).selectFrom('users as u').select('u.id').where(filter);
+  const count = cappedCount(kysely(em), matching, countLimit(window));
   const rows = await selectUsers(em)
     .select(count.as('total'))
     .where(filter)
@@ -127,7 +128,7 @@ async function pageOfUsers(em: EntityManager, filter: UserFilter, request: PageR
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  return toPage(rows.map(userRowMapper(em)), await pageTotal(rows, count, window), window);
+  return toPage(rows.map(userRowMapper(em)), await pageTotal(rows, () => count, window), window);
 }
 
 export function listUsers(em: EntityManager, request: PageRequest & { isActive?: boolean } = {}) {
