@@ -17,23 +17,44 @@ const NEEDS_SUPERJSON = Symbol('needs superjson');
 const escapeKey = (key: string) =>
   key.includes('.') || key.includes('\\') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
 
+const pathOf = (prefix: string, key: string | number) =>
+  typeof key === 'number' ? `${prefix}${key}` : `${prefix}${escapeKey(key)}`;
+
 const isPlainObject = (value: object) => {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 };
 
-/**
- * superjson's `{ json, meta }` for `value`, in one pass that copies only what changes: an object or array
- * holding a Date (written as its ISO string) or an undefined (null) is copied shallowly; anything else is
- * `value`'s own, never to be changed by the caller (it is only written out).
- */
-export function serializeOutput(value: unknown): SuperJSONResult {
-  const values: Record<string, Annotation> = {};
-  let annotated = false;
-  const seen = new Set<object>();
+/** A key JavaScript orders before every other key of an object: an array index (0 to 2^32 - 2, no leading zero). */
+const isArrayIndex = (key: string | number) =>
+  typeof key === 'number' || (/^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4_294_967_295);
 
-  // `path` is undefined at the root (an empty key below it is the path '').
-  const encode = (current: unknown, path: string | undefined): unknown => {
+/**
+ * superjson's order of annotations within one object or array: it collects its children's annotations in an
+ * object keyed by their paths below it, so a child annotated itself at an array-index key ("1") comes before
+ * every path through a child ("0.createdAt"), as JavaScript orders such keys. Moves those at `start` and
+ * after (this container's, `inner` their prefix) ahead of the rest, keeping each group's order.
+ */
+function indexKeysFirst(entries: [string, Annotation][], start: number, inner: string) {
+  const own = entries.slice(start);
+  const first = own.filter(([path]) => isArrayIndex(path.slice(inner.length)));
+  entries.splice(start, own.length, ...first, ...own.filter((entry) => !first.includes(entry)));
+}
+
+/** Whether encoding `item` annotated it itself (a Date or an undefined), rather than paths through it. */
+const annotatedItself = (item: unknown) => item === undefined || item instanceof Date;
+
+/**
+ * One walk over an output. A value's path is `prefix` + its key, built only where it is needed (an annotation,
+ * or the prefix of what an object holds): `prefix` is undefined at the root, '' for the root's own keys (an
+ * empty key is the path '').
+ */
+class Encoder {
+  /** The annotations (path, type), in the order superjson writes them. */
+  readonly entries: [string, Annotation][] = [];
+  private readonly seen = new Set<object>();
+
+  value(current: unknown, prefix: string | undefined, key: string | number): unknown {
     switch (typeof current) {
       case 'string':
       case 'boolean':
@@ -43,60 +64,111 @@ export function serializeOutput(value: unknown): SuperJSONResult {
         if (!Number.isFinite(current) || Object.is(current, -0)) throw NEEDS_SUPERJSON;
         return current;
       case 'undefined':
-        if (path === undefined) throw NEEDS_SUPERJSON;
-        values[path] = ['undefined'];
-        annotated = true;
+        if (prefix === undefined) throw NEEDS_SUPERJSON;
+        this.entries.push([pathOf(prefix, key), ['undefined']]);
         return null;
       case 'object': {
         if (current === null) return null;
         // superjson records repeated references (referentialEqualities): leave those to it.
-        if (seen.has(current)) throw NEEDS_SUPERJSON;
-        seen.add(current);
+        if (this.seen.has(current)) throw NEEDS_SUPERJSON;
+        this.seen.add(current);
         if (current instanceof Date) {
-          if (path === undefined || Number.isNaN(current.getTime())) throw NEEDS_SUPERJSON;
-          values[path] = ['Date'];
-          annotated = true;
+          if (prefix === undefined || Number.isNaN(current.getTime())) throw NEEDS_SUPERJSON;
+          this.entries.push([pathOf(prefix, key), ['Date']]);
           return isoString(current);
         }
-        const prefix = path === undefined ? '' : `${path}.`;
-        if (Array.isArray(current)) {
-          let copy: unknown[] | undefined;
-          for (let i = 0; i < current.length; i++) {
-            const item = current[i];
-            const encoded = encode(item, `${prefix}${i}`);
-            if (encoded !== item) {
-              copy ??= current.slice();
-              copy[i] = encoded;
-            }
-          }
-          return copy ?? current;
-        }
+        const inner = prefix === undefined ? '' : `${pathOf(prefix, key)}.`;
+        if (Array.isArray(current)) return this.array(current, inner);
         if (!isPlainObject(current)) throw NEEDS_SUPERJSON;
-        let copy: Record<string, unknown> | undefined;
-        for (const key of Object.keys(current)) {
-          // superjson refuses these keys (prototype pollution guard): it decides what happens.
-          if (PROTOTYPE_KEYS.has(key)) throw NEEDS_SUPERJSON;
-          const item = (current as Record<string, unknown>)[key];
-          const encoded = encode(item, `${prefix}${escapeKey(key)}`);
-          if (encoded !== item) {
-            copy ??= { ...current };
-            copy[key] = encoded;
-          }
-        }
-        return copy ?? current;
+        return this.object(current as Record<string, unknown>, inner);
       }
       default:
         throw NEEDS_SUPERJSON;
     }
-  };
+  }
 
+  // Both containers note whether paths through children were annotated and then a child at an array index
+  // itself: their annotations are then put in superjson's order (indexKeysFirst).
+  private array(current: unknown[], inner: string): unknown[] {
+    const start = this.entries.length;
+    let copy: unknown[] | undefined;
+    let through = false;
+    let reorder = false;
+    for (let i = 0; i < current.length; i++) {
+      const item = current[i];
+      const before = this.entries.length;
+      const encoded = this.value(item, inner, i);
+      if (encoded === item) continue;
+      copy ??= current.slice();
+      copy[i] = encoded;
+      if (this.entries.length === before) continue;
+      if (annotatedItself(item)) reorder ||= through;
+      else through = true;
+    }
+    if (reorder) indexKeysFirst(this.entries, start, inner);
+    return copy ?? current;
+  }
+
+  private object(current: Record<string, unknown>, inner: string): Record<string, unknown> {
+    const start = this.entries.length;
+    let copy: Record<string, unknown> | undefined;
+    let through = false;
+    let reorder = false;
+    for (const key of Object.keys(current)) {
+      // superjson refuses these keys (prototype pollution guard): it decides what happens.
+      if (PROTOTYPE_KEYS.has(key)) throw NEEDS_SUPERJSON;
+      const item = current[key];
+      const before = this.entries.length;
+      const encoded = this.value(item, inner, key);
+      if (encoded === item) continue;
+      copy ??= { ...current };
+      copy[key] = encoded;
+      if (this.entries.length === before) continue;
+      if (annotatedItself(item) && isArrayIndex(key)) reorder ||= through;
+      else through = true;
+    }
+    if (reorder) indexKeysFirst(this.entries, start, inner);
+    return copy ?? current;
+  }
+}
+
+/**
+ * superjson's `{ json, meta }` for `value`, in one pass that copies only what changes: an object or array
+ * holding a Date (written as its ISO string) or an undefined (null) is copied shallowly; anything else is
+ * `value`'s own, never to be changed by the caller (it is only written out).
+ */
+export function serializeOutput(value: unknown): SuperJSONResult {
   try {
-    const json = encode(value, undefined) as SuperJSONResult['json'];
-    return annotated ? { json, meta: { values, v: 1 } as SuperJSONResult['meta'] } : { json };
+    const encoder = new Encoder();
+    const json = encoder.value(value, undefined, '') as SuperJSONResult['json'];
+    if (encoder.entries.length === 0) return { json };
+    const values: Record<string, Annotation> = {};
+    for (const [path, annotation] of encoder.entries) values[path] = annotation;
+    return { json, meta: { values, v: 1 } as SuperJSONResult['meta'] };
   } catch (error) {
     if (error !== NEEDS_SUPERJSON) throw error;
     return superjson.serialize(value);
   }
+}
+
+/**
+ * `JSON.stringify(serializeOutput(value))`, written without building the `meta` object: the annotations are
+ * written straight from the walk, in the same order (the direct path's answers, trpc-direct.ts).
+ */
+export function serializeOutputJson(value: unknown): string {
+  const encoder = new Encoder();
+  let json: unknown;
+  try {
+    json = encoder.value(value, undefined, '');
+  } catch (error) {
+    if (error !== NEEDS_SUPERJSON) throw error;
+    return JSON.stringify(superjson.serialize(value));
+  }
+  const text = JSON.stringify(json);
+  if (encoder.entries.length === 0) return `{"json":${text}}`;
+  let values = '';
+  for (const [path, [type]] of encoder.entries) values += `${values && ','}${JSON.stringify(path)}:["${type}"]`;
+  return `{"json":${text},"meta":{"values":{${values}},"v":1}}`;
 }
 
 // Date#toISOString's four-digit years: 0000-01-01 to 9999-12-31 (beyond them it writes ±YYYYYY).
