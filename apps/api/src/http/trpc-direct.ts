@@ -21,6 +21,7 @@ import type { TRPCResponse } from '@trpc/server/rpc';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
+import { serializeOutputJson } from '../trpc/wire-format.ts';
 import type { TrpcErrorListener } from './trpc-plugin.ts';
 
 const config = appRouter._def._config;
@@ -125,6 +126,8 @@ function batchInputs(text: string | undefined, count: number): unknown[] | false
   }
 }
 
+const asText = (payload: unknown) => payload as string;
+
 export async function answerDirectly(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -166,12 +169,20 @@ export async function answerDirectly(
     const path = paths[index] ?? '';
     return { error: getTRPCErrorShape({ config, ctx, error: outcome.error, input: inputOf(index), path, type }) };
   });
-  const answer = batch ? answers : (answers[0] as TRPCResponse);
+  // The JSON of transformTRPCResponse(config, answer): a result's data written by the transformer's own
+  // encoder straight to text (serializeOutputJson, without the objects of superjson's meta), an error as tRPC does.
+  const texts = answers.map((answer) =>
+    'result' in answer
+      ? `{"result":{"data":${serializeOutputJson(answer.result.data)}}}`
+      : JSON.stringify(transformTRPCResponse(config, answer)),
+  );
   reply
-    .code(getHTTPStatusCode(answer))
+    .code(getHTTPStatusCode(batch ? answers : (answers[0] as TRPCResponse)))
     .header('vary', 'trpc-accept, accept')
     .header('content-type', 'application/json')
-    // As bytes: fastify would append "; charset=utf-8" to the content type of a string.
-    .send(Buffer.from(JSON.stringify(transformTRPCResponse(config, answer))));
+    // A reply serializer of its own keeps fastify from appending "; charset=utf-8" to the content type of a
+    // string; a string (not a Buffer) lets node write the head and the body in one write.
+    .serializer(asText)
+    .send(batch ? `[${texts.join(',')}]` : texts[0]);
   return true;
 }
