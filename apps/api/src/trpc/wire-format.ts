@@ -36,9 +36,10 @@ const isArrayIndex = (key: string | number) =>
  * after (this container's, `inner` their prefix) ahead of the rest, keeping each group's order.
  */
 function indexKeysFirst(entries: [string, Annotation][], start: number, inner: string) {
-  const own = entries.slice(start);
-  const first = own.filter(([path]) => isArrayIndex(path.slice(inner.length)));
-  entries.splice(start, own.length, ...first, ...own.filter((entry) => !first.includes(entry)));
+  const first: [string, Annotation][] = [];
+  const rest: [string, Annotation][] = [];
+  for (const entry of entries.slice(start)) (isArrayIndex(entry[0].slice(inner.length)) ? first : rest).push(entry);
+  entries.splice(start, first.length + rest.length, ...first, ...rest);
 }
 
 /** Whether encoding `item` annotated it itself (a Date or an undefined), rather than paths through it. */
@@ -132,23 +133,30 @@ class Encoder {
   }
 }
 
+/** The walk's JSON value and annotations, or undefined when `value` needs superjson's full type registry. */
+function walk(value: unknown): { json: unknown; entries: [string, Annotation][] } | undefined {
+  const encoder = new Encoder();
+  try {
+    return { json: encoder.value(value, undefined, ''), entries: encoder.entries };
+  } catch (error) {
+    if (error !== NEEDS_SUPERJSON) throw error;
+    return undefined;
+  }
+}
+
 /**
  * superjson's `{ json, meta }` for `value`, in one pass that copies only what changes: an object or array
  * holding a Date (written as its ISO string) or an undefined (null) is copied shallowly; anything else is
  * `value`'s own, never to be changed by the caller (it is only written out).
  */
 export function serializeOutput(value: unknown): SuperJSONResult {
-  try {
-    const encoder = new Encoder();
-    const json = encoder.value(value, undefined, '') as SuperJSONResult['json'];
-    if (encoder.entries.length === 0) return { json };
-    const values: Record<string, Annotation> = {};
-    for (const [path, annotation] of encoder.entries) values[path] = annotation;
-    return { json, meta: { values, v: 1 } as SuperJSONResult['meta'] };
-  } catch (error) {
-    if (error !== NEEDS_SUPERJSON) throw error;
-    return superjson.serialize(value);
-  }
+  const walked = walk(value);
+  if (!walked) return superjson.serialize(value);
+  const json = walked.json as SuperJSONResult['json'];
+  if (walked.entries.length === 0) return { json };
+  const values: Record<string, Annotation> = {};
+  for (const [path, annotation] of walked.entries) values[path] = annotation;
+  return { json, meta: { values, v: 1 } as SuperJSONResult['meta'] };
 }
 
 /**
@@ -156,18 +164,12 @@ export function serializeOutput(value: unknown): SuperJSONResult {
  * written straight from the walk, in the same order (the direct path's answers, trpc-direct.ts).
  */
 export function serializeOutputJson(value: unknown): string {
-  const encoder = new Encoder();
-  let json: unknown;
-  try {
-    json = encoder.value(value, undefined, '');
-  } catch (error) {
-    if (error !== NEEDS_SUPERJSON) throw error;
-    return JSON.stringify(superjson.serialize(value));
-  }
-  const text = JSON.stringify(json);
-  if (encoder.entries.length === 0) return `{"json":${text}}`;
+  const walked = walk(value);
+  if (!walked) return JSON.stringify(superjson.serialize(value));
+  const text = JSON.stringify(walked.json);
+  if (walked.entries.length === 0) return `{"json":${text}}`;
   let values = '';
-  for (const [path, [type]] of encoder.entries) values += `${values && ','}${JSON.stringify(path)}:["${type}"]`;
+  for (const [path, [type]] of walked.entries) values += `${values && ','}${JSON.stringify(path)}:["${type}"]`;
   return `{"json":${text},"meta":{"values":{${values}},"v":1}}`;
 }
 
