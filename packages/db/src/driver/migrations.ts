@@ -43,8 +43,13 @@ export async function checkDrift(orm: Orm): Promise<{ pending: string[]; stateme
   return { pending, statements };
 }
 
-/** Drops every application table, forgets the executed migrations and applies all of them from zero. */
+/**
+ * Drops every application table, forgets the executed migrations and applies all of them from zero; also on
+ * a database that was never migrated (its migrations table is created first, as `db:migrate` would).
+ */
 export async function resetDatabase(orm: Orm): Promise<void> {
+  // Kept, not dropped: the migrator remembers per ORM that it created its table and would not recreate it.
+  await orm.migrator.getStorage().ensureTable?.();
   await orm.schema.drop({ dropMigrationsTable: false });
   const table = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
   await orm.em.getConnection().execute(`delete from ${table}`);

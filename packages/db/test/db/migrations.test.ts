@@ -183,14 +183,20 @@ describe.skipIf(unavailable)('migrations', () => {
     expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
   });
 
-  it('resetDatabase drops the data and migrates from zero, also from a partly migrated state', async () => {
+  // resetDatabase from each starting point on a database of its own: every case rebuilds the whole schema
+  // twice (once to create the database, once to reset it), and on MariaDB each DDL statement is synced to
+  // disk: one rebuild takes 0.5 s on an idle machine and 3.5 s with the other suites running beside it.
+  it('resetDatabase drops the data and migrates again from a fully migrated database', async () => {
     db = await createTestDatabase(testDialect);
     await rows(db, "insert into roles (name, created_at, updated_at) values ('x', '2026-01-01', '2026-01-01')");
     await resetDatabase(db.orm);
     expect(await rows(db, 'select * from roles')).toEqual([]);
     expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
     expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
+  });
 
+  it('resetDatabase drops the data and migrates from zero from a partly migrated database', async () => {
+    db = await createTestDatabase(testDialect);
     await rows(db, "insert into roles (name, created_at, updated_at) values ('y', '2026-01-01', '2026-01-01')");
     await db.orm.migrator.down();
     await db.orm.migrator.down();
@@ -199,9 +205,18 @@ describe.skipIf(unavailable)('migrations', () => {
     expect(await tables(db)).toEqual(APP_TABLES);
     expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
     expect(await checkDrift(db.orm)).toEqual({ pending: [], statements: [] });
+  });
 
-    // From zero (no application tables at all) too.
+  it('resetDatabase migrates a database rolled back to zero (no application tables)', async () => {
+    db = await createTestDatabase(testDialect);
     await db.orm.migrator.down({ to: 0 });
+    await resetDatabase(db.orm);
+    expect(await tables(db)).toEqual(APP_TABLES);
+    expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
+  });
+
+  it('resetDatabase migrates a database that was never migrated (no tables at all)', async () => {
+    db = await createTestDatabase(testDialect, { migrate: false });
     await resetDatabase(db.orm);
     expect(await tables(db)).toEqual(APP_TABLES);
     expect(await status(db)).toEqual({ executed: MIGRATIONS, pending: [] });
