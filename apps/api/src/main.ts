@@ -20,7 +20,7 @@ SIGINT/SIGTERM stop it gracefully: requests in flight are answered first (for up
 env: DATABASE_URL (default: SQLite data/dev.db; NODE_ENV=test: in-memory; production: required; relative
        paths are relative to the repository root), NODE_ENV (development), PORT (3000), HOST (127.0.0.1),
      LOG_LEVEL (info), API_MAX_BATCH_SIZE (20), API_MAX_BODY_BYTES (1048576), DB_POOL_MAX (10),
-     DB_POOL_IDLE_MS (30000), LOG_FORMAT (pretty when NODE_ENV is development, else json),
+     DB_POOL_IDLE_MS (30000), DB_CONNECT_TIMEOUT_MS (10000), LOG_FORMAT (pretty when NODE_ENV is development, else json),
      API_SIGNUPS_PER_ADDRESS_HOUR (10): sign-ups one client address may make per hour,
      WEB_ROOT: a built web app to serve at / with client-side routes answered by its index.html; a
        relative path is relative to the repository root, like DATABASE_URL's; one without index.html stops

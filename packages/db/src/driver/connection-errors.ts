@@ -16,10 +16,16 @@ const DEFAULT_PORTS = { postgresql: 5432, mariadb: 3306 } as const;
 const REFUSED_USER = new Set<unknown>(['28P01', '28000', 1045, 1698]);
 const NO_DATABASE = new Set<unknown>(['3D000', '42501', 1049, 1044]);
 const UNKNOWN_HOST = new Set<unknown>(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
-const NO_ROUTE = new Set<unknown>(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NO_ROUTE = new Set<unknown>(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+// A connection not ready within DB_CONNECT_TIMEOUT_MS: mysql2's ETIMEDOUT, pg's and pg-pool's messages.
+const TIMED_OUT =
+  /^(connect ETIMEDOUT|Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
 
-/** The one-line reason `error` (thrown while connecting to `target`) stopped the database from opening. */
-export function connectionProblem(error: unknown, target: DatabaseTarget): string {
+/**
+ * The one-line reason `error` (thrown while connecting to `target`, waiting at most `connectTimeoutMillis`)
+ * stopped the database from opening.
+ */
+export function connectionProblem(error: unknown, target: DatabaseTarget, connectTimeoutMillis: number): string {
   const { code, errno, message } = (error ?? {}) as { code?: unknown; errno?: unknown; message?: string };
   const reason = (message ?? String(error)).split('\n')[0] ?? '';
   if (target.dialect === 'sqlite') return sqliteProblem(code, reason, target.file);
@@ -31,6 +37,10 @@ export function connectionProblem(error: unknown, target: DatabaseTarget): strin
   const user = url.username ? `user "${decodeURIComponent(url.username)}"` : 'the default user';
   if (code === 'ECONNREFUSED') return `nothing answers at ${at}: is ${server} running? Start it, or set DATABASE_URL`;
   if (UNKNOWN_HOST.has(code)) return `the host "${host}" is unknown (${code}): check the host in DATABASE_URL`;
+  if (code === 'ETIMEDOUT' || TIMED_OUT.test(reason)) {
+    const seconds = connectTimeoutMillis / 1000;
+    return `no answer from ${at} within ${seconds} s (DB_CONNECT_TIMEOUT_MS): check the host and port in DATABASE_URL`;
+  }
   if (NO_ROUTE.has(code)) return `no answer from ${at} (${code}): check the host and port in DATABASE_URL`;
   // MariaDB's 1044 is also "no rights on this existing database": the same fix.
   if (NO_DATABASE.has(code) || NO_DATABASE.has(errno)) {

@@ -41,11 +41,25 @@ const replicaUrls = z
     return targets;
   });
 
+/**
+ * PostgreSQL and MariaDB connections of one process: how many, how long one may sit idle, and how long a
+ * new one may take to be ready before the caller gets an error (a server that accepts and never answers).
+ */
+export interface PoolSettings {
+  max: number;
+  idleTimeoutMillis: number;
+  connectTimeoutMillis: number;
+}
+
+/** DB_POOL_MAX, DB_POOL_IDLE_MS and DB_CONNECT_TIMEOUT_MS when unset (and openOrm's without pool settings). */
+export const POOL_DEFAULTS: PoolSettings = { max: 10, idleTimeoutMillis: 30_000, connectTimeoutMillis: 10_000 };
+
 const DatabaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().trim().min(1).optional(),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  DB_POOL_IDLE_MS: z.coerce.number().int().min(0).default(30_000),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(POOL_DEFAULTS.max),
+  DB_POOL_IDLE_MS: z.coerce.number().int().min(0).default(POOL_DEFAULTS.idleTimeoutMillis),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(POOL_DEFAULTS.connectTimeoutMillis),
   DATABASE_REPLICA_URLS: replicaUrls,
   REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
@@ -69,7 +83,7 @@ export interface ReplicaSettings {
 export interface DatabaseSettings {
   nodeEnv: 'development' | 'test' | 'production';
   target: DatabaseTarget;
-  pool: { max: number; idleTimeoutMillis: number };
+  pool: PoolSettings;
   /** null without DATABASE_REPLICA_URLS. */
   replicas: ReplicaSettings | null;
 }
@@ -106,7 +120,11 @@ export function loadDatabaseSettings(env: NodeJS.ProcessEnv = process.env): Data
   return {
     nodeEnv: NODE_ENV,
     target,
-    pool: { max: settings.DB_POOL_MAX, idleTimeoutMillis: settings.DB_POOL_IDLE_MS },
+    pool: {
+      max: settings.DB_POOL_MAX,
+      idleTimeoutMillis: settings.DB_POOL_IDLE_MS,
+      connectTimeoutMillis: settings.DB_CONNECT_TIMEOUT_MS,
+    },
     replicas: replicaSettings(settings, target),
   };
 }

@@ -11,7 +11,7 @@ import { entities } from '../entities/index.ts';
 import { notFound } from '../services/not-found.ts';
 import { connectionProblem, DatabaseConnectionError } from './connection-errors.ts';
 import type { DatabaseTarget } from './database-url.ts';
-import type { ReplicaSettings } from './env.ts';
+import { POOL_DEFAULTS, type PoolSettings, type ReplicaSettings } from './env.ts';
 import { namedStatementsOptions, statementNamer } from './postgres-statement-names.ts';
 import { ReadReplicas, type ReplicaListener, readReplicasOf, replicatedPostgreSqlDriver } from './replicas.ts';
 import { sqliteDriverClass } from './sqlite-statement-cache.ts';
@@ -27,7 +27,8 @@ export const MIGRATIONS_ROOT = path.resolve(path.dirname(fileURLToPath(import.me
 export const migrationsPath = (dialect: Dialect) => path.join(MIGRATIONS_ROOT, dialect);
 
 export interface OrmOptions {
-  pool?: { max: number; idleTimeoutMillis: number };
+  /** Unset settings: POOL_DEFAULTS. */
+  pool?: Partial<PoolSettings>;
   /** Called with every executed SQL statement and its parameters (tests count and EXPLAIN queries with it). */
   onQuery?: QueryListener;
   debug?: boolean;
@@ -98,13 +99,14 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
       dbName: target.file,
     } as Partial<Options>;
   }
-  const pool = { max: options.pool?.max ?? 10, idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000 };
+  const { connectTimeoutMillis, ...pool } = { ...POOL_DEFAULTS, ...options.pool };
   if (target.dialect === 'mariadb') {
     return {
       ...common,
       driver: MariaDbDriver,
       clientUrl: target.url,
       pool,
+      driverOptions: { connectTimeout: connectTimeoutMillis },
       // Binary collation: usernames, emails and names compare and sort exactly as on SQLite and
       // PostgreSQL ("Ann" and "ann" are two usernames); MariaDB's default utf8mb4_general_ci would fold case.
       charset: 'utf8mb4',
@@ -113,11 +115,13 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
   }
   const nameOf = statementNamer();
   const postgres = { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool };
-  if (!options.replicas) return { ...postgres, driverOptions: namedStatementsOptions(nameOf) } as Partial<Options>;
+  // pg waits for a silent server forever by default; mysql2's connectTimeout is the same bound for MariaDB.
+  const driverOptions = { ...namedStatementsOptions(nameOf), connectionTimeoutMillis: connectTimeoutMillis };
+  if (!options.replicas) return { ...postgres, driverOptions } as Partial<Options>;
   const replicas = new ReadReplicas(options.replicas, options.onReplicaEvent);
   return {
     ...postgres,
-    driverOptions: namedStatementsOptions(nameOf),
+    driverOptions,
     driver: replicatedPostgreSqlDriver(replicas),
     replicas: replicas.connectionOptions(nameOf),
     // Nothing reads a replica unless it asks for a 'read' connection (readReplicaFork): em.find and the
@@ -132,7 +136,9 @@ export function ormConfig(target: DatabaseTarget, options: OrmOptions = {}): Par
  * leaves alone.
  */
 export async function openOrm(target: DatabaseTarget, options: OrmOptions = {}): Promise<Orm> {
-  const refuse = (error: unknown) => new DatabaseConnectionError(connectionProblem(error, target), { cause: error });
+  const timeout = options.pool?.connectTimeoutMillis ?? POOL_DEFAULTS.connectTimeoutMillis;
+  const refuse = (error: unknown) =>
+    new DatabaseConnectionError(connectionProblem(error, target, timeout), { cause: error });
   if (options.replicas && target.dialect !== 'postgresql') {
     throw new DatabaseConnectionError(`read replicas need PostgreSQL; ${target.dialect} has none here`);
   }

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,18 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseConnectionError } from '../../src/driver/connection-errors.ts';
 import { parseDatabaseUrl } from '../../src/driver/database-url.ts';
-import { openOrm } from '../../src/driver/orm.ts';
+import { type OrmOptions, openOrm } from '../../src/driver/orm.ts';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 let dir = '';
 let deadPort = 0;
+/** A port that accepts connections and never says a word (a firewall's black hole, a hung server). */
+let silentPort = 0;
+const held = new Set<Socket>();
+const silent = createServer((socket) => {
+  held.add(socket);
+  socket.on('close', () => held.delete(socket));
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'shop-connect-'));
@@ -26,12 +33,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   deadPort = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  silentPort = (silent.address() as { port: number }).port;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const socket of held) socket.destroy();
+  await new Promise((resolve) => silent.close(resolve));
+});
 
 /** The message openOrm fails with on `url` (a DatabaseConnectionError, or the test fails). */
-async function openFailure(url: string): Promise<string> {
-  const orm = await openOrm(parseDatabaseUrl(url)).catch((error: unknown) => error);
+async function openFailure(url: string, options: OrmOptions = {}): Promise<string> {
+  const orm = await openOrm(parseDatabaseUrl(url), options).catch((error: unknown) => error);
   expect(orm).toBeInstanceOf(DatabaseConnectionError);
   return (orm as Error).message;
 }
@@ -82,6 +95,16 @@ describe.runIf(testDialect !== 'sqlite')('a database server that cannot be used'
     expect(await openFailure(`${scheme}://root@127.0.0.1:${deadPort}/shop`)).toBe(
       `nothing answers at 127.0.0.1:${deadPort}: is ${server} running? Start it, or set DATABASE_URL`,
     );
+  });
+
+  it('a server that accepts the connection and never answers: given up after the connect timeout', async () => {
+    const started = performance.now();
+    expect(
+      await openFailure(`${scheme}://root@127.0.0.1:${silentPort}/shop`, { pool: { connectTimeoutMillis: 500 } }),
+    ).toBe(
+      `no answer from 127.0.0.1:${silentPort} within 0.5 s (DB_CONNECT_TIMEOUT_MS): check the host and port in DATABASE_URL`,
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('an unknown host', async () => {
@@ -173,6 +196,19 @@ describe('the db scripts on a database that cannot be opened', () => {
     const { url, line } = unusable();
     const result = await run(process.execPath, ['packages/db/scripts/db.ts', 'migrate:status'], { DATABASE_URL: url });
     expect(result).toEqual({ status: 1, stdout: '', stderr: `${line}\n` });
+  });
+
+  it.runIf(testDialect !== 'sqlite')('give up on a silent server after DB_CONNECT_TIMEOUT_MS', async () => {
+    const url = `${scheme}://root@127.0.0.1:${silentPort}/shop`;
+    const result = await run(process.execPath, ['packages/db/scripts/db.ts', 'migrate:status'], {
+      DATABASE_URL: url,
+      DB_CONNECT_TIMEOUT_MS: '300',
+    });
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `error: cannot open ${server} ${url}: no answer from 127.0.0.1:${silentPort} within 0.3 s (DB_CONNECT_TIMEOUT_MS): check the host and port in DATABASE_URL\n`,
+    });
   });
 });
 

@@ -45,6 +45,21 @@ describe('loadDatabaseSettings', () => {
       new EnvError('DATABASE_URL is required when NODE_ENV=production'),
     );
     expect(loadDatabaseSettings({ NODE_ENV: 'test' }).target).toEqual({ dialect: 'sqlite', file: ':memory:' });
+    expect(() => loadDatabaseSettings({ DB_CONNECT_TIMEOUT_MS: '0' })).toThrowError(
+      new EnvError('DB_CONNECT_TIMEOUT_MS: Too small: expected number to be >=100'),
+    );
+  });
+
+  it('reads the pool settings, each with its default', () => {
+    expect(loadDatabaseSettings({ NODE_ENV: 'test' }).pool).toEqual({
+      max: 10,
+      idleTimeoutMillis: 30_000,
+      connectTimeoutMillis: 10_000,
+    });
+    expect(
+      loadDatabaseSettings({ NODE_ENV: 'test', DB_POOL_MAX: '4', DB_POOL_IDLE_MS: '0', DB_CONNECT_TIMEOUT_MS: '2500' })
+        .pool,
+    ).toEqual({ max: 4, idleTimeoutMillis: 0, connectTimeoutMillis: 2_500 });
   });
 });
 
