@@ -448,12 +448,16 @@ describe('REST', () => {
     expect(document.paths['/products'].get.security).toBeUndefined();
     expect(document.paths['/users'].post.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(document.paths['/transfers'].post.responses).sort()).toEqual(
-      ['201', '400', '401', '404', '409', '413', '415', '422'].sort(),
+      ['201', '400', '401', '404', '409', '413', '415', '422', '503'].sort(),
     );
-    expect(document.paths['/categories'].get.responses).toEqual({ '200': expect.anything() }); // no input, public
+    // No input, public: only the database can fail it.
+    expect(Object.keys(document.paths['/categories'].get.responses)).toEqual(['200', '503']);
     expect(Object.keys(document.paths['/auth/login'].post.responses).sort()).toEqual(
-      ['200', '400', '401', '413', '415', '429'].sort(),
+      ['200', '400', '401', '413', '415', '429', '503'].sort(),
     );
+    // Liveness touches no database; readiness is the database's answer.
+    expect(Object.keys(document.paths['/healthz'].get.responses)).toEqual(['200']);
+    expect(document.paths['/readyz'].get.responses['503'].description).toBe('the database is unavailable');
     expect(document.paths['/users/{id}'].delete.responses['204']).toEqual({ description: 'done (no body)' });
     expect(document.paths['/products'].post.responses['201'].headers.Location).toBeDefined();
     expect(document.components.schemas.Error.required).toEqual(['message', 'code', 'data']);

@@ -117,6 +117,8 @@ function sentence(code: string, path: string | undefined): string {
       return 'Insufficient funds: the account holds less than this amount.';
     case 'TOO_MANY_REQUESTS':
       return 'Too many attempts. Wait a minute, then try again.';
+    case 'SERVICE_UNAVAILABLE':
+      return 'The shop is briefly unavailable. Please try again in a moment.';
     case 'PAYLOAD_TOO_LARGE':
       return 'That is too much to send at once.';
     case 'BAD_REQUEST':

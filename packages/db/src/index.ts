@@ -5,6 +5,7 @@ export * from './domain/limits.ts';
 export * from './domain/money.ts';
 export * from './domain/passwords.ts';
 export * from './domain/scope.ts';
+export { isDatabaseUnavailable } from './driver/connection-errors.ts';
 export * from './driver/database-url.ts';
 export * from './driver/driver-errors.ts';
 export * from './driver/env.ts';

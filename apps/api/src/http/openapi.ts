@@ -38,6 +38,7 @@ function errorsOf(procedure: RestProcedure): Record<number, string> {
     errors[413] = 'the body is larger than the limit (API_MAX_BODY_BYTES)';
     errors[415] = 'the body is not JSON (send content-type: application/json)';
   }
+  errors[503] = 'the database is unavailable (down, or no connection within DB_CONNECT_TIMEOUT_MS): try again shortly';
   for (const [status, description] of Object.entries(rest?.errors ?? {})) {
     if (description === false) delete errors[Number(status)];
     else errors[Number(status)] = description;

@@ -10,7 +10,7 @@ import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCErro
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { OpenAPIObject } from 'trpc-to-openapi';
-import { FASTIFY_ERRORS } from '../trpc/errors.ts';
+import { FASTIFY_ERRORS, isServerFault } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 import { DOCS_PAGE } from './docs-page.ts';
@@ -99,8 +99,7 @@ export const restPlugin: FastifyPluginCallback<RestPluginOptions> = (app, { cont
           const error = called
             ? asRestError(procedure, getTRPCErrorFromUnknown(cause))
             : getTRPCErrorFromUnknown(cause);
-          if (error.code === 'INTERNAL_SERVER_ERROR')
-            request.log.error({ path, err: error.cause ?? error }, 'procedure failed');
+          if (isServerFault(error)) request.log.error({ path, err: error.cause ?? error }, 'procedure failed');
           return sendError(reply, error, { path, type: procedure._def.type, input, ctx });
         }
       },

@@ -7,7 +7,7 @@ import { TRPCError } from '@trpc/server';
 import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
 import { resolveResponse } from '@trpc/server/http';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { FASTIFY_ERRORS } from '../trpc/errors.ts';
+import { FASTIFY_ERRORS, isServerFault } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
 import { malformed, nestsDeeperThan, TOO_DEEP } from '../trpc/input-decoder.ts';
 import { type AppRouter, appRouter } from '../trpc/router.ts';
@@ -29,7 +29,7 @@ export const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (
   done,
 ) => {
   const onError: TrpcErrorListener = ({ error, path, req }) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
+    if (isServerFault(error)) req.log.error({ path, err: error.cause ?? error }, 'procedure failed');
   };
   const trpcOptions = {
     router: appRouter,

@@ -15,6 +15,17 @@ export function domainErrorToTRPC(error: DomainError): TRPCError {
   return new TRPCError({ code: CODE_BY_KIND[error.kind], message: error.message, cause: error });
 }
 
+/**
+ * The database is gone, or gave no connection within DB_CONNECT_TIMEOUT_MS (`isDatabaseUnavailable`): 503, and
+ * a retry later may succeed. What failed stays in the server's log, as for an internal error.
+ */
+export const databaseUnavailable = (cause: unknown) =>
+  new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable: try again shortly', cause });
+
+/** Failures of the server, not of the call: logged with their cause and the request id. */
+export const isServerFault = (error: TRPCError) =>
+  error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE';
+
 /** Errors fastify raises before a procedure sees the request (its body parser and limit), as tRPC codes. */
 export const FASTIFY_ERRORS: Record<number, TRPCError['code']> = {
   400: 'BAD_REQUEST',

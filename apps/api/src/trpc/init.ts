@@ -6,6 +6,7 @@ import {
   callerWroteRecently,
   DomainError,
   type EntityManager,
+  isDatabaseUnavailable,
   NotFoundError,
   noteCallerWrite,
   type Orm,
@@ -20,7 +21,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError, z } from 'zod';
-import { domainErrorToTRPC } from './errors.ts';
+import { databaseUnavailable, domainErrorToTRPC } from './errors.ts';
 import type { Loaders } from './loaders.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { RestMeta } from './rest-meta.ts';
@@ -153,12 +154,14 @@ const isAdmin = (principal: Principal) => principal.roles.includes('admin');
 
 /**
  * The boundary every service call passes: driver exceptions become domain errors (whether or not the service
- * translated them), and domain errors become tRPC codes, here only.
+ * translated them), and domain errors become tRPC codes, here only. A call that failed because the database
+ * is unreachable is a 503, not an internal error.
  */
 function translated<Result extends { ok: true } | { ok: false; error: TRPCError }>(result: Result): Result {
   if (!result.ok) {
     const cause = toDomainError(result.error.cause);
     if (cause instanceof DomainError) throw domainErrorToTRPC(cause);
+    if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(cause)) throw databaseUnavailable(cause);
   }
   return result;
 }

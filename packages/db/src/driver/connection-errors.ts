@@ -21,6 +21,30 @@ const NO_ROUTE = new Set<unknown>(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL
 const TIMED_OUT =
   /^(connect ETIMEDOUT|Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
 
+// Errors that mean the server, or the connection to it, is gone: node's socket errors; PostgreSQL's SQLSTATE
+// class 08 (connection exception) and 57P01–57P03 (shut down, crashed, not accepting connections); mysql2's
+// lost connection and MariaDB's 1040 (too many connections), 1053 (shutting down), 1927 (connection killed).
+const GONE_CODES = new Set<unknown>([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+]);
+const GONE_ERRNOS = new Set<unknown>([1040, 1053, 1927]);
+// pg's "Connection terminated unexpectedly", "… is not queryable", "connection error"; mysql2's
+// "Can't add new command when connection is in closed state". Not pg-pool's "timeout exceeded when trying to
+// connect": it also means every pooled connection was busy for that long (see isDatabaseUnavailable).
+const GONE_MESSAGE = /connection terminated|not queryable|connection error|connection is in closed state/i;
+
 /**
  * The one-line reason `error` (thrown while connecting to `target`, waiting at most `connectTimeoutMillis`)
  * stopped the database from opening.
@@ -71,4 +95,25 @@ function sqliteProblem(code: unknown, reason: string, file: string): string {
     return `the folder ${folder} is not writable: ${fix}`;
   }
   return `SQLite cannot open ${file} (${reason}): ${fix}`;
+}
+
+/** The server, or the connection to it, is gone (this error, not its causes; PostgreSQL and MariaDB). */
+export function isConnectionFailure(error: unknown): boolean {
+  const { code, errno, message } = (error ?? {}) as { code?: unknown; errno?: unknown; message?: unknown };
+  if (GONE_CODES.has(code) || GONE_ERRNOS.has(errno)) return true;
+  if (typeof code === 'string' && /^08[0-9A-Z]{3}$/.test(code)) return true;
+  return typeof message === 'string' && GONE_MESSAGE.test(message);
+}
+
+/**
+ * The database cannot serve a call now, so a retry later may succeed: the server or the connection is gone,
+ * or no connection was ready within DB_CONNECT_TIMEOUT_MS (on PostgreSQL also: every pooled one stayed busy
+ * that long). Looks through `cause`s (MikroORM and tRPC wrap the driver's error).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (isConnectionFailure(current) || TIMED_OUT.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
 }

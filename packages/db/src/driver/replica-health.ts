@@ -2,31 +2,6 @@
 // primary it is, and the one reading each check takes (replicas.ts runs the checks and the rotation).
 import type pg from 'pg';
 
-// Errors that mean the server, or the connection to it, is gone: node's socket errors, pg's own, and
-// SQLSTATE class 08 (connection exception) and 57P01–57P03 (shut down, crashed, not accepting connections).
-const GONE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-// Not pg-pool's "timeout exceeded when trying to connect": it also means every pooled connection was busy
-// for that long. Such a read goes to the primary; whether the replica is gone is the health check's to say.
-const GONE_MESSAGE = /connection terminated|not queryable|connection error/i;
-
-export function isConnectionFailure(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (GONE_CODES.has(code) || code.startsWith('08'))) return true;
-  return typeof message === 'string' && GONE_MESSAGE.test(message);
-}
-
 export const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0] ?? '';
 
 /** A WAL position ('16/B374D848') as a number. */

@@ -10,13 +10,13 @@
 import type { Configuration, ConnectionType } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { isConnectionFailure } from './connection-errors.ts';
 import { redact } from './database-url.ts';
 import type { ReplicaSettings } from './env.ts';
 import type { EntityManager, Orm } from './orm.ts';
 import { nameStatements } from './postgres-statement-names.ts';
 import {
   firstLine,
-  isConnectionFailure,
   type PrimarySample,
   parseLsn,
   type ReplicaReading,

@@ -1,7 +1,7 @@
 // How far behind a replica is, from what it and the primary said at a check (replicas.ts replicaLag): an
 // upper bound, never an underestimate, that neither an idle primary nor a busy one throws off.
 import { describe, expect, it } from 'vitest';
-import { isConnectionFailure, parseLsn, replicaLag } from '../../src/driver/replica-health.ts';
+import { parseLsn, replicaLag } from '../../src/driver/replica-health.ts';
 
 const samples = [
   { lsn: parseLsn('0/1000'), at: 10_000 },
@@ -45,30 +45,5 @@ describe('replicaLag', () => {
   it('reads WAL positions past 32 bits', () => {
     expect(parseLsn('16/B374D848')).toBe((0x16n << 32n) + 0xb374d848n);
     expect(parseLsn('1/0') > parseLsn('0/FFFFFFFF')).toBe(true);
-  });
-});
-
-describe('isConnectionFailure', () => {
-  it('tells a replica that went away from a statement it refused', () => {
-    expect(
-      isConnectionFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })),
-    ).toBe(true);
-    expect(
-      isConnectionFailure(
-        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
-      ),
-    ).toBe(true);
-    expect(isConnectionFailure(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isConnectionFailure(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(
-      true,
-    );
-    expect(
-      isConnectionFailure(
-        Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' }),
-      ),
-    ).toBe(false);
-    expect(isConnectionFailure(Object.assign(new Error('syntax error'), { code: '42601' }))).toBe(false);
-    // pg-pool says this both for a connection not made in time and for a pool whose connections were all busy.
-    expect(isConnectionFailure(new Error('timeout exceeded when trying to connect'))).toBe(false);
   });
 });

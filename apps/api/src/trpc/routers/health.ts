@@ -1,7 +1,8 @@
 import { REPLICA_STATES, replicaStatus } from '@shop/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure, TRPCError } from '../init.ts';
+import { databaseUnavailable } from '../errors.ts';
+import { publicProcedure } from '../init.ts';
 import { rest } from '../rest-meta.ts';
 
 const replicaView = z.object({
@@ -14,7 +15,7 @@ const replicaView = z.object({
 export const healthRouter = {
   /** The process is up (no database touched). */
   live: publicProcedure
-    .meta(rest('GET', '/healthz', 'Liveness: the process is up', { protect: false }))
+    .meta(rest('GET', '/healthz', 'Liveness: the process is up', { protect: false, errors: { 503: false } }))
     .output(z.object({ status: z.literal('ok'), uptimeSeconds: z.int() }))
     .query(() => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) })),
   /**
@@ -25,7 +26,7 @@ export const healthRouter = {
     .meta(
       rest('GET', '/readyz', 'Readiness: the database answers (and how each read replica is)', {
         protect: false,
-        errors: { 503: 'database unreachable' },
+        errors: { 503: 'the database is unavailable' },
       }),
     )
     .output(
@@ -40,7 +41,7 @@ export const healthRouter = {
       try {
         await ctx.orm.em.fork().getConnection('write').execute('select 1');
       } catch (cause) {
-        throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'database unreachable', cause });
+        throw databaseUnavailable(cause);
       }
       return {
         status: 'ready' as const,
