@@ -2,52 +2,18 @@
 // every call that needs it answers 503 SERVICE_UNAVAILABLE in the API's words, over /trpc, batched and over
 // REST, instead of a 500; the server's log keeps the cause; /healthz still answers; when the server is back,
 // the same process serves the same calls again and nothing was lost.
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createCategory, createProduct, type Orm, openOrm, registerUser } from '@shop/db';
-import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
+import { createTestDatabase, DatabaseLink, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, createApiServer } from '../src/http/server.ts';
-
-/** A TCP proxy in front of the database server: `cut()` is the server going away, `restore()` its return. */
-class DatabaseLink {
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-  readonly #upstream: URL;
-  port = 0;
-  constructor(upstream: URL) {
-    this.#upstream = upstream;
-  }
-
-  async restore(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.#upstream.port), this.#upstream.hostname);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {}); // the other side's close ends both
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const socket of this.#sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 const UNAVAILABLE = 'the database is unavailable: try again shortly';
 const unavailable = serverUnavailable();
 
 describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server goes away under a running API', () => {
   let db: TestDatabase;
-  let proxy: DatabaseLink;
+  let link: DatabaseLink;
   let orm: Orm;
   let server: ApiServer;
   let origin = '';
@@ -57,15 +23,9 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
 
   beforeAll(async () => {
     db = await createTestDatabase(testDialect);
-    const url = new URL((db.target as { url: string }).url);
-    url.port ||= testDialect === 'postgresql' ? '5432' : '3306';
-    proxy = new DatabaseLink(url);
-    await proxy.restore();
-    const through = new URL(url);
-    through.port = String(proxy.port);
-    orm = await openOrm({ ...db.target, url: through.toString() } as typeof db.target, {
-      pool: { connectTimeoutMillis: 1_000 },
-    });
+    if (db.target.dialect === 'sqlite') throw new Error('a server dialect only');
+    link = await DatabaseLink.open(db.target);
+    orm = await openOrm(link.target, { pool: { connectTimeoutMillis: 1_000 } });
     const books = await createCategory(orm.em.fork(), 'Books');
     productId = (await createProduct(orm.em.fork(), { name: 'Atlas', price: '12.50', categoryId: books.id, stock: 3 }))
       .id;
@@ -80,7 +40,7 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
   afterAll(async () => {
     await server?.close();
     await orm?.close(true);
-    await proxy?.cut();
+    await link?.cut();
     await db?.destroy();
   });
 
@@ -118,7 +78,7 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
   it('answers 503 in its own words while the server is gone, and serves again once it is back', async () => {
     expect((await trpc('GET', 'products.byId', { id: productId })).status).toBe(200);
 
-    await proxy.cut();
+    await link.cut();
     expect(await trpc('GET', 'products.byId', { id: productId })).toEqual({
       status: 503,
       body: trpcError('products.byId'),
@@ -153,7 +113,7 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
     expect(failures.length).toBeGreaterThanOrEqual(8);
     expect(failures.every((line) => line.level === 50 && typeof line.err?.message === 'string')).toBe(true);
 
-    await proxy.restore();
+    await link.restore();
     await expect.poll(async () => (await call('/readyz')).status, { timeout: 10_000 }).toBe(200);
     const atlas = await trpc('GET', 'products.byId', { id: productId });
     expect(atlas.status).toBe(200);

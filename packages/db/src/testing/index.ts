@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase, testDialect } from './database.t
 
 export * from './balances.ts';
 export * from './database.ts';
+export * from './database-link.ts';
 export * from './replica.ts';
 
 import './provided-context.ts';
