@@ -6,7 +6,6 @@ import { Notice } from '../../components/feedback.tsx';
 import { Field, TextField } from '../../components/fields.tsx';
 import { formatMoney } from '../../money.ts';
 import { describeProblem, shownBeside } from '../../problems.ts';
-import { useSession } from '../../session.tsx';
 import { useTRPC } from '../../trpc.ts';
 import { RecipientLookup } from './RecipientLookup.tsx';
 
