@@ -2,8 +2,14 @@
 // every call that needs it answers 503 SERVICE_UNAVAILABLE in the API's words, over /trpc, batched and over
 // REST, instead of a 500; the server's log keeps the cause; /healthz still answers; when the server is back,
 // the same process serves the same calls again and nothing was lost.
-import { createCategory, createProduct, type Orm, openOrm, registerUser } from '@shop/db';
-import { createTestDatabase, DatabaseLink, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
+import { createCategory, createProduct, type Orm, registerUser } from '@shop/db';
+import {
+  type DatabaseLink,
+  type LinkedDatabase,
+  linkedTestDatabase,
+  serverUnavailable,
+  testDialect,
+} from '@shop/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, createApiServer } from '../src/http/server.ts';
@@ -12,7 +18,7 @@ const UNAVAILABLE = 'the database is unavailable: try again shortly';
 const unavailable = serverUnavailable();
 
 describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server goes away under a running API', () => {
-  let db: TestDatabase;
+  let linked: LinkedDatabase | undefined;
   let link: DatabaseLink;
   let orm: Orm;
   let server: ApiServer;
@@ -22,10 +28,8 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
   let token = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase(testDialect);
-    if (db.target.dialect === 'sqlite') throw new Error('a server dialect only');
-    link = await DatabaseLink.open(db.target);
-    orm = await openOrm(link.target, { pool: { connectTimeoutMillis: 1_000 } });
+    linked = await linkedTestDatabase(testDialect);
+    ({ link, orm } = linked);
     const books = await createCategory(orm.em.fork(), 'Books');
     productId = (await createProduct(orm.em.fork(), { name: 'Atlas', price: '12.50', categoryId: books.id, stock: 3 }))
       .id;
@@ -39,9 +43,7 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
 
   afterAll(async () => {
     await server?.close();
-    await orm?.close(true);
-    await link?.cut();
-    await db?.destroy();
+    await linked?.close();
   });
 
   async function call(path: string, init: RequestInit = {}) {

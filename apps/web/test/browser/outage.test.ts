@@ -2,8 +2,14 @@
 // API): the page says the shop is briefly unavailable, not that something broke, and the same page works
 // again once the server is back, without restarting anything.
 import { type ApiServer, createApiServer } from '@shop/api/server';
-import { type Orm, openOrm } from '@shop/db';
-import { createTestDatabase, DatabaseLink, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
+import type { Orm } from '@shop/db';
+import {
+  type DatabaseLink,
+  type LinkedDatabase,
+  linkedTestDatabase,
+  serverUnavailable,
+  testDialect,
+} from '@shop/db/testing';
 import { ensureWebBuild } from '@shop/web/build';
 import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
@@ -15,7 +21,7 @@ const UNAVAILABLE = 'The shop is briefly unavailable. Please try again in a mome
 describe.skipIf(testDialect === 'sqlite' || serverUnavailable())(
   'the database goes away while a shopper browses',
   () => {
-    let db: TestDatabase;
+    let linked: LinkedDatabase | undefined;
     let link: DatabaseLink;
     let orm: Orm;
     let server: ApiServer;
@@ -23,11 +29,9 @@ describe.skipIf(testDialect === 'sqlite' || serverUnavailable())(
     let origin = '';
 
     beforeAll(async () => {
-      db = await createTestDatabase(testDialect);
-      if (db.target.dialect === 'sqlite') throw new Error('a server dialect only');
-      link = await DatabaseLink.open(db.target);
-      orm = await openOrm(link.target, { pool: { connectTimeoutMillis: 1_000 } });
-      await seedShop({ ...db, orm });
+      linked = await linkedTestDatabase(testDialect);
+      ({ link, orm } = linked);
+      await seedShop({ ...linked.database, orm });
       const webRoot = await ensureWebBuild(() => {});
       server = createApiServer({ orm, log: pino({ level: 'silent' }), webRoot });
       origin = new URL(await server.listen(0, '127.0.0.1')).origin;
@@ -37,9 +41,7 @@ describe.skipIf(testDialect === 'sqlite' || serverUnavailable())(
     afterAll(async () => {
       await browser?.close();
       await server?.close();
-      await orm?.close(true);
-      await link?.cut();
-      await db?.destroy();
+      await linked?.close();
     });
 
     it('says so in a shopper’s words, and the page works again once the server is back', async () => {

@@ -3,6 +3,8 @@
 // on the same port.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { DatabaseTarget } from '../driver/database-url.ts';
+import { type Dialect, type Orm, openOrm } from '../driver/orm.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 
 type ServerTarget = Exclude<DatabaseTarget, { dialect: 'sqlite' }>;
 
@@ -54,4 +56,32 @@ export class DatabaseLink {
     for (const socket of this.#sockets) socket.destroy();
     if (server) await new Promise((resolve) => server.close(resolve));
   }
+}
+
+export interface LinkedDatabase {
+  /** The fresh, migrated test database (its own ORM reaches the server directly). */
+  database: TestDatabase;
+  link: DatabaseLink;
+  /** An ORM on the same database through the link; a new connection gives up after 1 s. */
+  orm: Orm;
+  /** Closes the linked ORM and the link, and drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh test database of a server dialect, and an ORM that reaches it through a DatabaseLink. */
+export async function linkedTestDatabase(dialect: Dialect): Promise<LinkedDatabase> {
+  const database = await createTestDatabase(dialect);
+  if (database.target.dialect === 'sqlite') throw new Error(`${dialect} is not a server dialect`);
+  const link = await DatabaseLink.open(database.target);
+  const orm = await openOrm(link.target, { pool: { connectTimeoutMillis: 1_000 } });
+  return {
+    database,
+    link,
+    orm,
+    async close() {
+      await orm.close(true);
+      await link.cut();
+      await database.destroy();
+    },
+  };
 }
