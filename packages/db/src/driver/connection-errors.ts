@@ -3,14 +3,13 @@
 // cannot be a database file. openOrm throws these; every process prints them after "cannot open <database>:".
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DatabaseTarget } from './database-url.ts';
+import { type DatabaseTarget, DEFAULT_PORTS } from './database-url.ts';
 
 export class DatabaseConnectionError extends Error {
   override name = 'DatabaseConnectionError';
 }
 
 const SERVER_NAMES = { postgresql: 'PostgreSQL', mariadb: 'MariaDB' } as const;
-const DEFAULT_PORTS = { postgresql: 5432, mariadb: 3306 } as const;
 
 // PostgreSQL SQLSTATEs and MariaDB/MySQL error numbers.
 const REFUSED_USER = new Set<unknown>(['28P01', '28000', 1045, 1698]);

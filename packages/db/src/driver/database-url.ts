@@ -6,6 +6,9 @@ export type DatabaseTarget =
   | { dialect: 'postgresql'; url: string; database: string }
   | { dialect: 'mariadb'; url: string; database: string }; // MariaDB, or MySQL through the same driver
 
+/** The port a server URL without one reaches (the drivers' defaults). */
+export const DEFAULT_PORTS = { postgresql: 5432, mariadb: 3306 } as const;
+
 export const ACCEPTED_FORMS =
   'sqlite:///relative.db, sqlite:////abs/path.db, sqlite:///:memory:, a plain file path (./data/app.db), ' +
   'postgresql://user:pass@host:port/db (postgres:// too), or mysql://user:pass@host:port/db (mariadb:// too)';

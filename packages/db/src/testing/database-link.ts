@@ -2,7 +2,7 @@
 // a running process: `cut()` closes every connection and refuses new ones, `restore()` lets them through again
 // on the same port.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { DatabaseTarget } from '../driver/database-url.ts';
+import { type DatabaseTarget, DEFAULT_PORTS } from '../driver/database-url.ts';
 import { type Dialect, type Orm, openOrm } from '../driver/orm.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -18,7 +18,7 @@ export class DatabaseLink {
   private constructor(server: ServerTarget) {
     this.#server = server;
     this.#upstream = new URL(server.url);
-    this.#upstream.port ||= server.dialect === 'postgresql' ? '5432' : '3306';
+    this.#upstream.port ||= String(DEFAULT_PORTS[server.dialect]);
   }
 
   /** A link to the server of `target`, open. */
