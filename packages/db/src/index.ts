@@ -36,6 +36,7 @@ export * from './services/not-found.ts';
 export * from './services/orders/reads.ts';
 export * from './services/orders/writes.ts';
 export * from './services/pagination.ts';
+export * from './services/products/cursor.ts';
 export * from './services/products/export.ts';
 export * from './services/products/reads.ts';
 export * from './services/products/writes.ts';

@@ -1,7 +1,8 @@
 import { useTestDatabase } from '@shop/db/testing';
 import { describe, expect, it } from 'vitest';
 import { createCategory } from '../../src/services/categories/writes.ts';
-import { listProducts, listProductsByCursor, productSummaries } from '../../src/services/products/reads.ts';
+import { listProductsByCursor } from '../../src/services/products/cursor.ts';
+import { listProducts, productSummaries } from '../../src/services/products/reads.ts';
 import { createProducts } from '../../src/services/products/writes.ts';
 import { upsertProfile } from '../../src/services/profiles/writes.ts';
 import { assignRole, createRole } from '../../src/services/roles/writes.ts';

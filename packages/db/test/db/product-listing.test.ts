@@ -5,12 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidError } from '../../src/domain/errors.ts';
 import { categoryStats, listCategories } from '../../src/services/categories/reads.ts';
 import { createCategory } from '../../src/services/categories/writes.ts';
-import {
-  listProducts,
-  listProductsByCursor,
-  type ProductOrderField,
-  productSummaries,
-} from '../../src/services/products/reads.ts';
+import { listProductsByCursor } from '../../src/services/products/cursor.ts';
+import { listProducts, type ProductOrderField, productSummaries } from '../../src/services/products/reads.ts';
 import { createProduct, createProducts } from '../../src/services/products/writes.ts';
 
 const { em, db } = useTestDatabase();

@@ -5,8 +5,9 @@
 import { createTestDatabase, serverUnavailable, type TestDatabase, testDialect } from '@shop/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCategory } from '../../src/services/categories/writes.ts';
+import { listProductsByCursor } from '../../src/services/products/cursor.ts';
 import { iterateProducts } from '../../src/services/products/export.ts';
-import { listProducts, listProductsByCursor } from '../../src/services/products/reads.ts';
+import { listProducts } from '../../src/services/products/reads.ts';
 import { createProducts } from '../../src/services/products/writes.ts';
 
 const statements: { sql: string; parameters: readonly unknown[] }[] = [];

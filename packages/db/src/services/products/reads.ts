@@ -1,14 +1,10 @@
-// Product reads: by id, filtered/ordered pages (page number or keyset cursor), summaries, count. Each is one
-// query selecting only the view's columns with the category's name, mapped by the one mapper of the view.
-import { Cursor } from '@mikro-orm/core';
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
-import { InvalidError, NotFoundError } from '../../domain/errors.ts';
-import { MAX_CURSOR_LENGTH, MAX_ID, moneyColumns } from '../../domain/limits.ts';
-import { moneyPattern } from '../../domain/money.ts';
+// Product reads: by id, filtered/ordered pages by number, summaries, count (keyset pages: cursor.ts). Each is
+// one query selecting only the view's columns with the category's name, mapped by the one mapper of the view.
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../domain/errors.ts';
 import { dialectOf, type EntityManager } from '../../driver/orm.ts';
 import { preparedQuery } from '../../driver/prepared-query.ts';
-import { kysely, paramEncoder, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
-import { containsPattern, lowerLike } from '../../driver/text-search.ts';
+import { kysely, type RowOf, rowDecoder, type ShopDB } from '../../driver/sql.ts';
 import type { ProductMetadata } from '../../entities/index.ts';
 import { foundOrFail } from '../not-found.ts';
 import {
@@ -22,6 +18,16 @@ import {
   pageWindow,
   toPage,
 } from '../pagination.ts';
+import {
+  type FilterValues,
+  filterValues,
+  ORDER_COLUMN,
+  type ProductFilters,
+  type ProductOrder,
+  productFilter,
+} from './filters.ts';
+
+export type { ProductFilters, ProductOrder, ProductOrderField } from './filters.ts';
 
 export interface ProductView {
   id: number;
@@ -35,21 +41,6 @@ export interface ProductView {
   metadata: ProductMetadata | null;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface ProductFilters {
-  categoryId?: number;
-  minPrice?: string;
-  maxPrice?: string;
-  inStock?: boolean;
-  /** Case-insensitive "contains" on the name; % and _ match literally. */
-  nameContains?: string;
-}
-
-export type ProductOrderField = 'name' | 'price' | 'createdAt';
-export interface ProductOrder {
-  orderBy?: ProductOrderField;
-  direction?: 'asc' | 'desc';
 }
 
 /**
@@ -123,47 +114,6 @@ export async function getProducts(em: EntityManager, ids: readonly number[]): Pr
 // Built once per number of ids (up to a batch's size): the SQL of a product by id is the same on every call.
 const productsByIds = preparedQuery((db, { ids }: { ids: number[] }) => productColumns(db).where('p.id', 'in', ids));
 
-type ProductScope = ShopDB & { p: ShopDB['products'] };
-
-/** The filters' query parameters, present only for the filters given. */
-interface FilterValues {
-  categoryId?: number;
-  minPrice?: unknown;
-  maxPrice?: unknown;
-  inStock?: unknown;
-  namePattern?: string;
-}
-
-function filterValues(em: EntityManager, filters: ProductFilters): FilterValues {
-  const param = paramEncoder(em);
-  const { categoryId, minPrice, maxPrice, inStock, nameContains } = filters;
-  const values: FilterValues = {};
-  if (categoryId !== undefined) values.categoryId = categoryId;
-  // Parameters take each dialect's stored form (SQLite: REAL for NUMERIC, 0/1 for booleans).
-  if (minPrice !== undefined) values.minPrice = param.money(minPrice);
-  if (maxPrice !== undefined) values.maxPrice = param.money(maxPrice);
-  if (inStock !== undefined) values.inStock = param.bool(inStock);
-  if (nameContains) values.namePattern = containsPattern(nameContains);
-  return values;
-}
-
-/**
- * The WHERE clause on the alias `p` for the filters present in `values` (`1 = 1` when nothing is filtered:
- * planners drop it). Only their presence shapes it: the values are bound (a prepared query's placeholders).
- */
-function productFilter(values: FilterValues) {
-  const terms: ((eb: ExpressionBuilder<ProductScope, 'p'>) => Expression<SqlBool>)[] = [];
-  const { categoryId, minPrice, maxPrice, inStock, namePattern } = values;
-  if (categoryId !== undefined) terms.push((eb) => eb('p.category_id', '=', categoryId));
-  if (minPrice !== undefined) terms.push((eb) => eb('p.price', '>=', minPrice as string));
-  if (maxPrice !== undefined) terms.push((eb) => eb('p.price', '<=', maxPrice as string));
-  if (inStock !== undefined) terms.push((eb) => eb('p.in_stock', '=', inStock as boolean));
-  if (namePattern !== undefined) terms.push(() => lowerLike('p.name', namePattern));
-  return (eb: ExpressionBuilder<ProductScope, 'p'>) => eb.and(terms.map((term) => term(eb)));
-}
-
-const ORDER_COLUMN = { name: 'p.name', price: 'p.price', createdAt: 'p.created_at' } as const;
-
 export async function listProducts(
   em: EntityManager,
   request: ProductFilters & ProductOrder & PageRequest = {},
@@ -174,7 +124,7 @@ export async function listProducts(
   const rows = await productPage(
     em,
     { ...filters, countUpTo: countLimit(window), limit: window.limit, offset: window.offset },
-    { orderBy, direction },
+    { orderBy, direction, idsFirst: window.offset >= IDS_FIRST_FROM_OFFSET && dialectOf(em) !== 'sqlite' },
   );
   const count = () => matchingCount(kysely(em), filters, countLimit(window));
   return toPage(rows.map(productRowMapper(em)), await pageTotal(rows, count, window), window);
@@ -185,105 +135,54 @@ const matchingCount = (db: Kysely<ShopDB>, filters: FilterValues, limit: number)
 
 /**
  * One statement: the page, its category names, and the (capped) total as an uncorrelated scalar subquery,
- * which both databases evaluate once. Prepared: built once per set of filters and ordering.
+ * which both databases evaluate once. Prepared: built once per set of filters, ordering and `idsFirst`.
+ *
+ * `idsFirst` (PostgreSQL and MariaDB, a page that skips IDS_FIRST_FROM_OFFSET rows or more): the page's ids
+ * come first, from a derived table that reads only the ordering's index, and the full rows and category names
+ * are read for those ids alone (a deferred join). With the full rows under the OFFSET, PostgreSQL read every
+ * skipped row and looked up its category, and MariaDB, from an offset of 100 on, sorted the whole table
+ * instead of reading the index; test/db/deep-pages.test.ts. One query at a time on 10k products, before →
+ * ids first, µs:
+ *
+ * | offset     | 40        | 100         | 200         | 1,000       | 4,980         |
+ * |------------|-----------|-------------|-------------|-------------|---------------|
+ * | PostgreSQL | 440 → 500 | 490 → 480   | 630 → 520   | 1,360 → 560 | 5,590 → 930   |
+ * | MariaDB    | 480 → 670 | 2,950 → 610 | 3,130 → 630 | 4,020 → 750 | 8,000 → 1,560 |
+ *
+ * Shallower pages keep the plain statement (the derived table's rows are sorted again, which MariaDB pays
+ * for), as does the first page, which sorts nothing (test/db/query-plans.test.ts). SQLite keeps it on every
+ * page: it skips OFFSET rows in the index before it reads a row or a category (offset 4,980: 232 µs), and it
+ * planned the derived table as a probe of every product (495 µs; at offset 40, 390 against 64 µs).
  */
+const IDS_FIRST_FROM_OFFSET = 100;
+
 const productPage = preparedQuery(
   (
     db,
     { countUpTo, limit, offset, ...filters }: FilterValues & { countUpTo: number; limit: number; offset: number },
-    { orderBy, direction }: Required<ProductOrder>,
-  ) =>
-    productColumns(db)
-      .select(matchingCount(db, filters, countUpTo).as('total'))
+    { orderBy, direction, idsFirst }: Required<ProductOrder> & { idsFirst: boolean },
+  ) => {
+    const column = ORDER_COLUMN[orderBy];
+    const page = productColumns(db).select(matchingCount(db, filters, countUpTo).as('total'));
+    if (!idsFirst) {
+      return page
+        .where(productFilter(filters))
+        .orderBy(column, direction)
+        .orderBy('p.id', direction)
+        .limit(limit)
+        .offset(offset);
+    }
+    const pageIds = db
+      .selectFrom('products as p')
+      .select('p.id')
       .where(productFilter(filters))
-      .orderBy(ORDER_COLUMN[orderBy], direction)
+      .orderBy(column, direction)
       .orderBy('p.id', direction)
       .limit(limit)
-      .offset(offset),
+      .offset(offset);
+    return page.innerJoin(pageIds.as('page'), 'page.id', 'p.id').orderBy(column, direction).orderBy('p.id', direction);
+  },
 );
-
-export interface ProductCursorPage {
-  items: ProductView[];
-  /** Pass as `after` for the next page; null on the last page. */
-  nextCursor: string | null;
-  hasNext: boolean;
-}
-
-/** Keyset pagination: cost independent of depth (no OFFSET scan), stable under inserts. */
-export async function listProductsByCursor(
-  em: EntityManager,
-  request: ProductFilters & ProductOrder & { first?: number; after?: string | null } = {},
-): Promise<ProductCursorPage> {
-  const first = Math.min(Math.max(Math.trunc(request.first ?? 20), 1), MAX_PER_PAGE);
-  const { orderBy = 'name', direction = 'asc' } = request;
-  const after = request.after ? decodeCursor(em, request.after, orderBy) : undefined;
-  const filter = productFilter(filterValues(em, request));
-  const column = ORDER_COLUMN[orderBy];
-  // (key, id) > (last key, last id): a row-value comparison SQLite and PostgreSQL answer from the (key, id)
-  // index. MariaDB does not use an index for row values (it scanned: 117 req/s against 528 for page 1), so
-  // there it is spelled key >= k AND (key > k OR id > i), a range on the same index.
-  const operator = direction === 'asc' ? '>' : '<';
-  const rowValues = dialectOf(em) !== 'mariadb';
-  const keyset = (eb: ExpressionBuilder<ProductScope, 'p'>, [key, id]: [unknown, number]) =>
-    rowValues
-      ? eb(eb.refTuple(column, 'p.id'), operator, eb.tuple(key as never, id))
-      : eb.and([
-          eb(column, operator === '>' ? '>=' : '<=', key as never),
-          eb.or([eb(column, operator, key as never), eb('p.id', operator, id)]),
-        ]);
-  const rows = await selectProducts(em)
-    .where((eb) => (after ? eb.and([filter(eb), keyset(eb, after)]) : filter(eb)))
-    .orderBy(column, direction)
-    .orderBy('p.id', direction)
-    .limit(first + 1)
-    .execute();
-  const items = rows.slice(0, first).map(productRowMapper(em));
-  const last = items.at(-1);
-  const hasNext = rows.length > first && last !== undefined;
-  return { items, nextCursor: hasNext ? Cursor.encode([cursorKey[orderBy](last), last.id]) : null, hasNext };
-}
-
-// A cursor holds the sort key and id of the last row seen, as JSON: [key, id].
-const cursorKey: Record<ProductOrderField, (view: ProductView) => unknown> = {
-  name: (view) => view.name,
-  price: (view) => view.price,
-  createdAt: (view) => view.createdAt,
-};
-
-// The cursor's values go into the keyset WHERE clause: each must have the type of its column (a forged
-// cursor must not reach the database as an operator object, nor as text the column type cannot parse).
-const isCursorKey: Record<ProductOrderField, (value: unknown) => boolean> = {
-  name: (value) => typeof value === 'string' && value.length <= MAX_CURSOR_LENGTH && !value.includes('\u0000'),
-  price: (value) =>
-    (typeof value === 'string' && moneyPattern(moneyColumns.price).test(value)) ||
-    (typeof value === 'number' && Number.isFinite(value) && value >= 0),
-  createdAt: (value) =>
-    typeof value === 'string' && /^[12]\d{3}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
-};
-
-/** [sort key as a query parameter, id] of a cursor made by listProductsByCursor with this ordering. */
-function decodeCursor(em: EntityManager, encoded: string, orderBy: ProductOrderField): [unknown, number] {
-  let values: unknown;
-  try {
-    values = Cursor.decode(encoded);
-  } catch {
-    values = null;
-  }
-  if (
-    !Array.isArray(values) ||
-    values.length !== 2 ||
-    !isCursorKey[orderBy](values[0]) ||
-    !Number.isSafeInteger(values[1]) ||
-    (values[1] as number) <= 0 ||
-    (values[1] as number) > MAX_ID
-  ) {
-    throw new InvalidError('cursor is malformed; pass the nextCursor of the previous page', 'after');
-  }
-  const [key, id] = values as [string | number, number];
-  if (orderBy === 'createdAt') return [paramEncoder(em).date(new Date(key)), id];
-  if (orderBy === 'price') return [paramEncoder(em).money(String(key)), id];
-  return [key, id];
-}
 
 /** Partial field selection: just id, name and price (for pickers and autocompletes). */
 export async function productSummaries(em: EntityManager, filters: ProductFilters = {}, limit = 50) {
