@@ -7,7 +7,16 @@ import { createProduct, type Dialect, listProducts } from '@shop/db';
 import { processTree, startApiChild } from './api-child.ts';
 import { checkBatch, checkNoOversell, checkRestTwin, checkSameAnswer } from './checks.ts';
 import { ADMIN, addProducts, type BenchDatabase, createBenchDatabase, fillBase, settle } from './database.ts';
-import { type LoadOptions, type LoadRequest, load, loadInterleaved, loadSideBySide, query } from './load.ts';
+import {
+  interleavedSlices,
+  type LoadOptions,
+  type LoadRequest,
+  type LoadResult,
+  load,
+  loadInterleaved,
+  loadSideBySide,
+  query,
+} from './load.ts';
 import { measureExport, startBaseline } from './processes.ts';
 import { profileWorkload } from './profile.ts';
 import type { DialectResults, Row } from './results.ts';
@@ -74,16 +83,20 @@ function runner(workloads: Map<string, Workload>, token: string, defaults: LoadO
   };
 }
 
-/** Slices of a twinned workload's measured time: 2.5 s each in a full run (10 s), 1 s in --quick (2 s). */
-const twinSlices = (seconds: number) => Math.max(2, Math.floor(seconds / 2.5));
-
 /** A workload over /trpc and its REST twin over /api, alternated in slices; its row and the twin's. */
 function twinRunner(workloads: Map<string, Workload>, options: LoadOptions) {
   return async (key: string, origin: string): Promise<[Row, Row]> => {
     const w = workload(workloads, key);
     if (!w.rest || w.auth) throw new Error(`${key} has no public REST twin`);
-    const slices = twinSlices(options.seconds);
-    const [trpc, rest] = await loadInterleaved(origin, [w.next, w.rest.next], options, slices);
+    const slices = interleavedSlices(options.seconds);
+    const [trpc, rest] = (await loadInterleaved(
+      [
+        { base: origin, next: w.next },
+        { base: origin, next: w.rest.next },
+      ],
+      options,
+      slices,
+    )) as [LoadResult, LoadResult];
     return [
       { key, label: w.label, calls: w.calls, ...trpc },
       { key, label: w.rest.label, calls: w.calls, ...rest },

@@ -94,27 +94,34 @@ function counts(results: readonly LoadResult[]): Pick<LoadResult, 'non2xx' | 'er
   };
 }
 
+/** Slices of an interleaved measurement: 2.5 s each in a full run (10 s), 1 s in --quick (2 s). */
+export const interleavedSlices = (seconds: number) => Math.max(2, Math.floor(seconds / 2.5));
+
+/** One side of an interleaved measurement: a server (origin) and the requests it gets. */
+export interface LoadPart {
+  base: string;
+  next: () => LoadRequest;
+}
+
 /**
- * Two loads that are compared (a procedure over /trpc and over /api) in alternating slices: both warmed up,
- * then `slices` turns of `seconds / slices` each, ABBA-ordered, so drift on the machine (another process, the
- * database's own background work) lands on both alike. Per part: requests over its total time, p50 the
- * median of its slices', p99 the worst of them.
+ * Loads that are compared (a procedure over /trpc and over /api; one procedure on an API per dialect) in
+ * alternating slices: each warmed up, then `slices` turns of `seconds / slices` each, the order reversed every
+ * other turn (ABBA, ABCCBA), so drift on the machine (another process, a database's background work) lands on
+ * all alike. Per part: requests over its total time, p50 the median of its slices', p99 the worst of them.
  */
-export async function loadInterleaved(
-  base: string,
-  parts: [() => LoadRequest, () => LoadRequest],
-  options: LoadOptions,
-  slices: number,
-): Promise<[LoadResult, LoadResult]> {
+export async function loadInterleaved(parts: LoadPart[], options: LoadOptions, slices: number): Promise<LoadResult[]> {
   const warm = { ...options, seconds: options.warmupSeconds, warmupSeconds: 0 };
-  if (options.warmupSeconds > 0) for (const next of parts) await load(base, next, warm);
-  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  if (options.warmupSeconds > 0) for (const { base, next } of parts) await load(base, next, warm);
+  const runs: LoadResult[][] = parts.map(() => []);
   const slice = { ...options, seconds: options.seconds / slices, warmupSeconds: 0 };
+  const forward = parts.map((_, index) => index);
   for (let turn = 0; turn < slices; turn++) {
-    const order = turn % 2 === 0 ? [0, 1] : [1, 0];
-    for (const index of order) runs[index as 0 | 1].push(await load(base, parts[index as 0 | 1], slice));
+    for (const index of turn % 2 === 0 ? forward : [...forward].reverse()) {
+      const { base, next } = parts[index] as LoadPart;
+      runs[index]?.push(await load(base, next, slice));
+    }
   }
-  const combine = (results: LoadResult[]): LoadResult => {
+  return runs.map((results): LoadResult => {
     const total = counts(results);
     const p50s = results.map((r) => r.p50Ms).sort((a, b) => a - b);
     return {
@@ -123,8 +130,7 @@ export async function loadInterleaved(
       p99Ms: Math.max(...results.map((r) => r.p99Ms)),
       ...total,
     };
-  };
-  return [combine(runs[0]), combine(runs[1])];
+  });
 }
 
 export const query = (procedure: string, input: unknown): LoadRequest => ({

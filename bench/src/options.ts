@@ -8,9 +8,11 @@ export const HELP = `usage: npm run bench [-- options]
 
 Starts the API as users run it (node apps/api/src/main.ts, NODE_ENV=production, API_WORKERS=1) on a fresh
 database per dialect and loads it over real tRPC URLs, and over /api for the procedures REST serves (byId,
-page 1, page 3); a raw node:http server on the same database gives the baseline. Compares with the
-bench/results/latest.json committed at HEAD, then writes bench/results/latest.{json,md} (--quick:
-quick.{json,md}). Nothing is asserted: the targets are reported as met or missed.
+page 1, page 3); a raw node:http server on the same database gives the baseline. With sqlite and another
+dialect, ends with byId, page 1 and page 3 on an API per dialect in alternating slices (the ratios across
+dialects). Compares with the bench/results/latest.json committed at HEAD, then writes
+bench/results/latest.{json,md} (--quick: quick.{json,md}). Nothing is asserted: the targets are reported as
+met or missed.
 
   --quick             small and short (2k/20k products, 2 s per workload after 0.5 s of warm-up)
   --products N        products for the workloads (default 10000)

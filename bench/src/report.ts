@@ -132,6 +132,42 @@ function lines(d: DialectResults): string[] {
   return out.length ? ['', ...out] : [];
 }
 
+/**
+ * The comparison in alternating slices (cross-dialect.ts), with each dialect's ratio to SQLite; beside it the
+ * same ratio from the main tables, which measured the dialects minutes apart.
+ */
+function crossDialectTable({ crossDialect: run, dialects }: BenchResults): string[] {
+  if (!run) return [];
+  const others = [...new Set(run.rows.map((r) => r.dialect))].filter((d) => d !== 'sqlite');
+  const row = (dialect: string, key: string) => run.rows.find((r) => r.dialect === dialect && r.key === key);
+  const mainRow = (dialect: string, key: string) =>
+    dialects.find((d) => d.dialect === dialect)?.api.find((r) => r.key === key);
+  const ratio = (part?: Row, whole?: Row) =>
+    part && whole?.requestsPerSecond ? `${Math.round((100 * part.requestsPerSecond) / whole.requestsPerSecond)} %` : '';
+  const keys = [...new Set(run.rows.map((r) => r.key))];
+  return [
+    `| workload (${run.products.toLocaleString('en')} products) | sqlite req/s | p50 / p99 ms | ${others
+      .map((d) => `${d} req/s | p50 / p99 ms | ÷ sqlite | ÷ sqlite, main tables`)
+      .join(' | ')} |`,
+    `|---|---:|---:|${others.map(() => '---:|---:|---:|---:|').join('')}`,
+    ...keys.map((key) => {
+      const base = row('sqlite', key);
+      const cells = (r?: Row) => [r?.requestsPerSecond ?? '', r ? `${ms(r.p50Ms)} / ${ms(r.p99Ms)}` : ''];
+      const rest = others.flatMap((d) => [
+        ...cells(row(d, key)),
+        ratio(row(d, key), base),
+        ratio(mainRow(d, key), mainRow('sqlite', key)),
+      ]);
+      return `| ${base?.label ?? key} | ${[...cells(base), ...rest].join(' | ')} |`;
+    }),
+    '',
+    'A fresh database and an API (API_WORKERS=1) per dialect, all running at once; each workload alternates between ' +
+      "them in slices (ABCCBA, as the /api twins), so the machine's drift lands on every dialect alike. " +
+      '"Main tables": the same ratio from the tables above, measured minutes apart.',
+    '',
+  ];
+}
+
 export function toMarkdown(results: BenchResults): string {
   const o = results.options;
   const out = [
@@ -147,6 +183,12 @@ export function toMarkdown(results: BenchResults): string {
     if (d.checks.length) out.push('Checks:', '', ...d.checks.map((c) => `- ${c}`), '');
     out.push(...targetsMarkdown(d, run), '');
   }
-  out.push('#### Across dialects', '', ...crossDialectMarkdown(results.dialects), '');
+  out.push(
+    '#### Across dialects',
+    '',
+    ...crossDialectTable(results),
+    ...crossDialectMarkdown(results.crossDialect),
+    '',
+  );
   return out.join('\n');
 }

@@ -54,6 +54,14 @@ export interface BenchResults {
   dialects: DialectResults[];
   /** The committed run this one is compared with (read before this run overwrote latest.json). */
   committed?: CommittedRun;
+  /** The twinned workloads on an API per dialect, alternated in slices in one sitting (cross-dialect.ts). */
+  crossDialect?: CrossDialectRun;
+}
+
+export interface CrossDialectRun {
+  products: number;
+  /** One row per workload and dialect, in the order measured. */
+  rows: (Row & { dialect: string })[];
 }
 
 /** One workload's req/s, under the id the committed-run comparison matches it by. */

@@ -4,6 +4,7 @@
 // Numbers are reported against the targets, never asserted.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { benchCrossDialect } from './cross-dialect.ts';
 import { benchDialect } from './dialect.ts';
 import { parseOptions } from './options.ts';
 import { benchReplicas, replicaMarkdown } from './replicas.ts';
@@ -41,6 +42,8 @@ const results: BenchResults = {
 };
 const profilePrefix = quick ? 'quick-profile' : 'profile';
 for (const dialect of dialects) results.dialects.push(await benchDialect(dialect, { ...options, profilePrefix }, say));
+const crossDialect = await benchCrossDialect(dialects, options, say);
+if (crossDialect) results.crossDialect = crossDialect;
 const markdown = toMarkdown(results);
 const name = quick ? 'quick' : 'latest';
 writeFileSync(new URL(`../results/${name}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
