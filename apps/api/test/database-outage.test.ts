@@ -13,6 +13,7 @@ import {
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, createApiServer } from '../src/http/server.ts';
+import { RETRY_AFTER_SECONDS } from '../src/trpc/errors.ts';
 
 const UNAVAILABLE = 'the database is unavailable: try again shortly';
 const unavailable = serverUnavailable();
@@ -49,7 +50,8 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
   async function call(path: string, init: RequestInit = {}) {
     const response = await fetch(`${origin}${path}`, init);
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+    const retryAfter = response.headers.get('retry-after') ?? undefined;
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null, retryAfter };
   }
   const input = (value: unknown) => encodeURIComponent(JSON.stringify({ json: value }));
   function trpc(method: 'GET' | 'POST', procedure: string, value: unknown, headers: Record<string, string> = {}) {
@@ -81,22 +83,27 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
     expect((await trpc('GET', 'products.byId', { id: productId })).status).toBe(200);
 
     await link.cut();
-    expect(await trpc('GET', 'products.byId', { id: productId })).toEqual({
-      status: 503,
-      body: trpcError('products.byId'),
-    });
-    expect(await trpc('GET', 'products.list', { page: 1 })).toEqual({ status: 503, body: trpcError('products.list') });
+    // Every 503 says when to try again (Retry-After: RETRY_AFTER_SECONDS).
+    const retryLater = (body: unknown) => ({ status: 503, body, retryAfter: String(RETRY_AFTER_SECONDS) });
+    expect(await trpc('GET', 'products.byId', { id: productId })).toEqual(retryLater(trpcError('products.byId')));
+    expect(await trpc('GET', 'products.list', { page: 1 })).toEqual(retryLater(trpcError('products.list')));
     // A signed-in call: its session cannot be looked up, which is not a 401.
-    expect(await trpc('GET', 'auth.me', undefined, bearer())).toEqual({ status: 503, body: trpcError('auth.me') });
-    expect(await trpc('POST', 'auth.login', { identifier: 'ann', password: 'ann-password' })).toEqual({
-      status: 503,
-      body: trpcError('auth.login'),
-    });
+    expect(await trpc('GET', 'auth.me', undefined, bearer())).toEqual(retryLater(trpcError('auth.me')));
+    expect(await trpc('POST', 'auth.login', { identifier: 'ann', password: 'ann-password' })).toEqual(
+      retryLater(trpcError('auth.login')),
+    );
     const batch = await call(
       `/trpc/products.byId,categories.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: productId } }, 1: {} }))}`,
     );
-    expect(batch).toEqual({ status: 503, body: [trpcError('products.byId'), trpcError('categories.list')] });
-    expect(await call(`/api/products/${productId}`)).toEqual({ status: 503, body: restError('products.byId') });
+    expect(batch).toEqual(retryLater([trpcError('products.byId'), trpcError('categories.list')]));
+    // A batch of mutations is answered by tRPC's own handler (not the direct path): the same 503.
+    const mutations = await call('/trpc/auth.login?batch=1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 0: { json: { identifier: 'ann', password: 'ann-password' } } }),
+    });
+    expect(mutations).toEqual(retryLater([trpcError('auth.login')]));
+    expect(await call(`/api/products/${productId}`)).toEqual(retryLater(restError('products.byId')));
     expect(
       await call('/api/orders', {
         method: 'POST',
@@ -107,8 +114,8 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
           idempotencyKey: 'outage-checkout-0001',
         }),
       }),
-    ).toEqual({ status: 503, body: restError('orders.checkout') });
-    expect(await call('/readyz')).toEqual({ status: 503, body: restError('health.ready') });
+    ).toEqual(retryLater(restError('orders.checkout')));
+    expect(await call('/readyz')).toEqual(retryLater(restError('health.ready')));
     expect((await call('/healthz')).status).toBe(200);
     // The log says what failed, for each call (the client only learns that it may retry).
     const failures = logs.filter((line) => line.msg === 'procedure failed');
@@ -119,6 +126,7 @@ describe.skipIf(testDialect === 'sqlite' || unavailable)('the database server go
     await expect.poll(async () => (await call('/readyz')).status, { timeout: 10_000 }).toBe(200);
     const atlas = await trpc('GET', 'products.byId', { id: productId });
     expect(atlas.status).toBe(200);
+    expect(atlas.retryAfter).toBeUndefined();
     expect((atlas.body as { result: { data: { json: { stock: number } } } }).result.data.json.stock).toBe(3);
     expect((await trpc('GET', 'auth.me', undefined, bearer())).status).toBe(200);
     expect((await call(`/api/products/${productId}`)).status).toBe(200);

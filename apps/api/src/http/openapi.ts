@@ -38,7 +38,8 @@ function errorsOf(procedure: RestProcedure): Record<number, string> {
     errors[413] = 'the body is larger than the limit (API_MAX_BODY_BYTES)';
     errors[415] = 'the body is not JSON (send content-type: application/json)';
   }
-  errors[503] = 'the database is unavailable (down, or no connection within DB_CONNECT_TIMEOUT_MS): try again shortly';
+  errors[503] =
+    "the database is unavailable (down, or no connection within DB_CONNECT_TIMEOUT_MS): try again after the Retry-After header's seconds";
   for (const [status, description] of Object.entries(rest?.errors ?? {})) {
     if (description === false) delete errors[Number(status)];
     else errors[Number(status)] = description;

@@ -10,7 +10,7 @@ import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCErro
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { OpenAPIObject } from 'trpc-to-openapi';
-import { FASTIFY_ERRORS, isServerFault } from '../trpc/errors.ts';
+import { FASTIFY_ERRORS, isServerFault, retryHeaders } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 import { DOCS_PAGE } from './docs-page.ts';
@@ -35,8 +35,10 @@ function sendError(
   },
 ) {
   const shape = getTRPCErrorShape({ config: appRouter._def._config, error, ...call });
+  const status = getHTTPStatusCodeFromError(error);
   return reply
-    .code(getHTTPStatusCodeFromError(error))
+    .code(status)
+    .headers(retryHeaders(status) ?? {})
     .send({ message: shape.message, code: error.code, data: shape.data });
 }
 

@@ -3,7 +3,8 @@
 // through fastify: for one small call that costs as much as the procedure itself. A single GET query or POST
 // mutation, or a batched GET of queries (`?batch=1`, httpBatchLink), is answered here instead, by the steps of
 // tRPC's resolveResponse (its public pieces: the procedure's own call, getTRPCErrorShape,
-// transformTRPCResponse, getHTTPStatusCode), and written as the same status, content-type, vary and body.
+// transformTRPCResponse, getHTTPStatusCode), and written as the same status, content-type, vary, retry-after
+// (trpc-plugin.ts's responseMeta) and body.
 // A request this file cannot answer exactly as the adapter would (a stream, another method or content type,
 // a query parameter besides `input` and `batch=1`, a percent sign in the path, a body starting with a byte
 // order mark, a batch of mutations, a batch too large, naming an unknown procedure or holding an input that
@@ -19,6 +20,7 @@ import {
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { retryHeaders } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';
 import { serializeOutputJson } from '../trpc/wire-format.ts';
@@ -176,8 +178,11 @@ export async function answerDirectly(
       ? `{"result":{"data":${serializeOutputJson(answer.result.data)}}}`
       : JSON.stringify(transformTRPCResponse(config, answer)),
   );
+  const status = getHTTPStatusCode(batch ? answers : (answers[0] as TRPCResponse));
+  const retry = retryHeaders(status);
+  if (retry) reply.headers(retry);
   reply
-    .code(getHTTPStatusCode(batch ? answers : (answers[0] as TRPCResponse)))
+    .code(status)
     .header('vary', 'trpc-accept, accept')
     .header('content-type', 'application/json')
     // A reply serializer of its own keeps fastify from appending "; charset=utf-8" to the content type of a

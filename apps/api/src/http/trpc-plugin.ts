@@ -5,9 +5,9 @@
 // handler, unchanged.
 import { TRPCError } from '@trpc/server';
 import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
-import { resolveResponse } from '@trpc/server/http';
+import { getHTTPStatusCode, resolveResponse } from '@trpc/server/http';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { FASTIFY_ERRORS, isServerFault } from '../trpc/errors.ts';
+import { FASTIFY_ERRORS, isServerFault, retryHeaders } from '../trpc/errors.ts';
 import type { Context } from '../trpc/init.ts';
 import { malformed, nestsDeeperThan, TOO_DEEP } from '../trpc/input-decoder.ts';
 import { type AppRouter, appRouter } from '../trpc/router.ts';
@@ -36,6 +36,11 @@ export const trpcPlugin: FastifyPluginCallback<TrpcPluginOptions> = (
     maxBatchSize,
     createContext: ({ req }) => contextOf(req),
     onError,
+    // A 503 (the database unavailable) says when to try again; the direct path adds the same header.
+    responseMeta: ({ data }) => {
+      const headers = data.length ? retryHeaders(getHTTPStatusCode(data)) : undefined;
+      return headers ? { headers } : {};
+    },
   } satisfies TrpcOptions;
 
   // As tRPC's fastify plugin does: bodies reach tRPC as text, which it parses itself.

@@ -22,6 +22,13 @@ export function domainErrorToTRPC(error: DomainError): TRPCError {
 export const databaseUnavailable = (cause: unknown) =>
   new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable: try again shortly', cause });
 
+/** How long a client is asked to wait after a 503 before it tries again (`Retry-After`, seconds). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The headers an answer with this HTTP status adds: `Retry-After` on a 503, none otherwise. */
+export const retryHeaders = (status: number): Record<string, string> | undefined =>
+  status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
+
 /** Failures of the server, not of the call: logged with their cause and the request id. */
 export const isServerFault = (error: TRPCError) =>
   error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE';
