@@ -5,6 +5,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@shop/db/testing/ports';
 
+/** The API's connection limits as it runs them (a load generator keeps to `maxRequestsPerSocket`). */
+export { DEFAULT_CONNECTION_LIMITS } from '../http/connection-limits.ts';
+
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MAIN = 'apps/api/src/main.ts';
 
