@@ -8,22 +8,9 @@ import { startApiChild } from './api-child.ts';
 import { addProducts, type BenchDatabase, createBenchDatabase, fillBase, settle } from './database.ts';
 import { interleavedSlices, type LoadOptions, loadInterleaved } from './load.ts';
 import type { CrossDialectRun } from './results.ts';
-import { BY_ID, byIdOver, FIRST_PAGE, PAGE_3, pageOver, TWIN_KEYS } from './workloads.ts';
+import { TWIN_KEYS, twinReads } from './workloads.ts';
 
 type Say = (line: string) => void;
-
-/** The same requests the main tables' workloads make (workloads.ts), by key. */
-const requests = (products: number) => ({
-  [BY_ID]: () => byIdOver.trpc(1 + Math.floor(Math.random() * products)),
-  [FIRST_PAGE]: () => pageOver.trpc(1),
-  [PAGE_3]: () => pageOver.trpc(3),
-});
-
-const LABELS = {
-  [BY_ID]: 'products.byId',
-  [FIRST_PAGE]: 'products.list (page 1, with category)',
-  [PAGE_3]: 'products.list (page 3 of 20 per page)',
-};
 
 /** Measured when SQLite and at least one server dialect are in the run; undefined otherwise. */
 export async function benchCrossDialect(
@@ -45,16 +32,16 @@ export async function benchCrossDialect(
       await settle(db, dialect);
       apis.push(await startApiChild({ databaseUrl: db.url, workers: 1 }));
     }
-    const next = requests(options.products);
+    const twins = twinReads(options.products);
     const rows: CrossDialectRun['rows'] = [];
     for (const key of TWIN_KEYS) {
       say(`across dialects: ${key} on ${ordered.join(', ')}, alternating`);
-      const parts = apis.map((api) => ({ base: api.origin, next: next[key] }));
+      const parts = apis.map((api) => ({ base: api.origin, next: twins[key].next }));
       const results = await loadInterleaved(parts, options, interleavedSlices(options.seconds));
       rows.push(
         ...results.map((result, index) => ({
           key,
-          label: LABELS[key],
+          label: twins[key].label,
           calls: 1,
           dialect: ordered[index] as Dialect,
           ...result,

@@ -75,29 +75,37 @@ export const pageOver = {
   rest: (page: number) => rest(page === 1 ? '/products' : `/products?page=${page}&perPage=20`),
 };
 
+/**
+ * The twinned reads over /trpc, by key: their row's label and the next request. The main tables and the
+ * comparison across dialects (cross-dialect.ts) make the same requests under the same labels.
+ */
+export const twinReads = (products: number) => ({
+  [BY_ID]: { label: 'products.byId', next: () => byIdOver.trpc(randomInt(products)) },
+  [FIRST_PAGE]: { label: 'products.list (page 1, with category)', next: () => pageOver.trpc(1) },
+  [PAGE_3]: { label: 'products.list (page 3 of 20 per page)', next: () => pageOver.trpc(3) },
+});
+
 export function buildWorkloads(ctx: WorkloadContext): Map<string, Workload> {
+  const twins = twinReads(ctx.products);
   let serial = 0;
   const account = () => ctx.accountIds[Math.floor(Math.random() * ctx.accountIds.length)] as number;
   const list: Omit<Workload, 'calls'>[] = [
     { key: LIVE, label: 'health.live (tRPC floor)', next: () => query('health.live', undefined), auth: false },
     {
       key: BY_ID,
-      label: 'products.byId',
-      next: () => byIdOver.trpc(randomInt(ctx.products)),
+      ...twins[BY_ID],
       auth: false,
       rest: { label: 'GET /api/products/{id}', next: () => byIdOver.rest(randomInt(ctx.products)) },
     },
     {
       key: FIRST_PAGE,
-      label: 'products.list (page 1, with category)',
-      next: () => pageOver.trpc(1),
+      ...twins[FIRST_PAGE],
       auth: false,
       rest: { label: 'GET /api/products', next: () => pageOver.rest(1) },
     },
     {
       key: PAGE_3,
-      label: 'products.list (page 3 of 20 per page)',
-      next: () => pageOver.trpc(3),
+      ...twins[PAGE_3],
       auth: false,
       rest: { label: 'GET /api/products?page=3&perPage=20', next: () => pageOver.rest(3) },
     },
