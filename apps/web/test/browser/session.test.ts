@@ -55,6 +55,9 @@ describe('sessions and accounts in a browser', () => {
     await signIn(page, origin, 'alice');
     await page.goto(`${origin}/account`);
     await expect.poll(() => balanceOf(shop.alice.accountId).textContent()).toBe('$100.00');
+    // The ledger is read once the accounts are shown: revoking before its answer came back made that read the
+    // 401 that signs the page out, before the transfer below (a CI run waited 30 s for the gone form).
+    await page.getByRole('heading', { name: `Ledger of account #${shop.alice.accountId}` }).waitFor();
     const token = (await tokenInPage())!;
     const revoked = await fetch(`${origin}/trpc/auth.logout`, {
       method: 'POST',
